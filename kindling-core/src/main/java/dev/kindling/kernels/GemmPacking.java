@@ -1,0 +1,84 @@
+// GemmPacking: copies blocks of op(A) and op(B) into the contiguous panel layouts the GEMM micro-kernels stream
+// through. Transposition happens here and only here: a transposed operand is read in its stored order and written
+// in panel order, so no transposed copy of a whole matrix is ever made. Plain scalar loops (no Vector API), so
+// this class is safe to load on any JVM.
+package dev.kindling.kernels;
+
+/**
+ * Packing routines for {@link VectorGemm}. A panel holds {@code mr} rows of op(A) interleaved by depth:
+ * {@code dst[s*mr*kc + p*mr + r] = op(A)(i0 + s*mr + r, p0 + p)}. A B panel holds {@code nr} columns of op(B):
+ * {@code dst[s*nr*kc + p*nr + j] = op(B)(p0 + p, j0 + s*nr + j)}. Rows/columns past the block edge are zero.
+ */
+final class GemmPacking {
+    private GemmPacking() {}
+
+    /**
+     * Packs the block rows {@code [i0, i0+mc)}, depth {@code [p0, p0+kc)} of op(A) into {@code dst} as panels of
+     * {@code mr} rows. op(A)(i, p) is {@code a[aOff + i*lda + p]}, or {@code a[aOff + p*lda + i]} when transA.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, int mr,
+            float[] dst) {
+        for (int s = 0; s * mr < mc; s++) {
+            int base = s * mr * kc;
+            int rows = Math.min(mr, mc - s * mr);
+            int row0 = i0 + s * mr;
+            if (!transA) {
+                for (int r = 0; r < rows; r++) {
+                    int src = aOff + (row0 + r) * lda + p0;
+                    for (int p = 0, d = base + r; p < kc; p++, d += mr) dst[d] = a[src + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + row0;
+                    int d = base + p * mr;
+                    for (int r = 0; r < rows; r++) dst[d + r] = a[src + r];
+                }
+            }
+            if (rows < mr) {
+                for (int p = 0; p < kc; p++) {
+                    for (int r = rows; r < mr; r++) dst[base + p * mr + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs the block depth {@code [p0, p0+kc)}, columns {@code [j0, j0+nc)} of op(B) into {@code dst} as panels
+     * of {@code nr} columns. op(B)(p, j) is {@code b[bOff + p*ldb + j]}, or {@code b[bOff + j*ldb + p]} when
+     * transB.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, int nr,
+            float[] dst) {
+        for (int s = 0; s * nr < nc; s++) {
+            int base = s * nr * kc;
+            int cols = Math.min(nr, nc - s * nr);
+            int col0 = j0 + s * nr;
+            if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, bOff + (p0 + p) * ldb + col0, dst, base + p * nr, cols);
+                }
+            } else {
+                // Read each stored row (a column of op(B)) contiguously, four at a time to keep writes dense.
+                int j = 0;
+                for (; j + 4 <= cols; j += 4) {
+                    int s0 = bOff + (col0 + j) * ldb + p0, s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb;
+                    for (int p = 0, d = base + j; p < kc; p++, d += nr) {
+                        dst[d] = b[s0 + p];
+                        dst[d + 1] = b[s1 + p];
+                        dst[d + 2] = b[s2 + p];
+                        dst[d + 3] = b[s3 + p];
+                    }
+                }
+                for (; j < cols; j++) {
+                    int src = bOff + (col0 + j) * ldb + p0;
+                    for (int p = 0, d = base + j; p < kc; p++, d += nr) dst[d] = b[src + p];
+                }
+            }
+            if (cols < nr) {
+                for (int p = 0; p < kc; p++) {
+                    java.util.Arrays.fill(dst, base + p * nr + cols, base + (p + 1) * nr, 0f);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+// VectorKernels: Vector API (jdk.incubator.vector) versions of the 1-D elementwise, reduction and
+// softmax-row kernels. Loaded only when VectorSupport.enabled(); tested against ScalarKernels.
+// Ops without a vector form here fall back to the scalar loop for the whole range.
+package dev.kindling.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Fast 1-D kernels. Same contracts as {@link ScalarKernels}. */
+final class VectorKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private VectorKernels() {}
+
+    static void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        if (op == BinaryOp.POW) {
+            ScalarKernels.binary(op, a, ao, as, b, bo, bs, out, oo, n);
+            return;
+        }
+        int i = 0;
+        int bound = S.loopBound(n);
+        FloatVector av0 = as == 0 ? FloatVector.broadcast(S, a[ao]) : null;
+        FloatVector bv0 = bs == 0 ? FloatVector.broadcast(S, b[bo]) : null;
+        for (; i < bound; i += L) {
+            FloatVector av = as == 0 ? av0 : FloatVector.fromArray(S, a, ao + i);
+            FloatVector bv = bs == 0 ? bv0 : FloatVector.fromArray(S, b, bo + i);
+            apply(op, av, bv).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector av = as == 0 ? av0 : FloatVector.fromArray(S, a, ao + i, m);
+            FloatVector bv = bs == 0 ? bv0 : FloatVector.fromArray(S, b, bo + i, m);
+            apply(op, av, bv).intoArray(out, oo + i, m);
+        }
+    }
+
+    private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+            case POW -> a.pow(b);
+        };
+    }
+
+    static boolean hasVectorUnary(UnaryOp op) {
+        return switch (op) {
+            case NEG, EXP, LOG, SQRT, ABS, RELU, SIGMOID, TANH, SILU, GELU, GELU_TANH, SQUARE, LEAKY_RELU -> true;
+            default -> false;
+        };
+    }
+
+    static void unary(UnaryOp op, float[] x, int xo, float[] out, int oo, int n, float alpha) {
+        if (!hasVectorUnary(op)) {
+            ScalarKernels.unary(op, x, xo, out, oo, n, alpha);
+            return;
+        }
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) unaryV(op, FloatVector.fromArray(S, x, xo + i), alpha).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            unaryV(op, FloatVector.fromArray(S, x, xo + i, m), alpha).intoArray(out, oo + i, m);
+        }
+    }
+
+    private static FloatVector unaryV(UnaryOp op, FloatVector v, float alpha) {
+        return switch (op) {
+            case NEG -> v.neg();
+            case EXP -> v.lanewise(VectorOperators.EXP);
+            case LOG -> v.lanewise(VectorOperators.LOG);
+            case SQRT -> v.sqrt();
+            case ABS -> v.abs();
+            case RELU -> v.max(0f).blend(v, v.test(VectorOperators.IS_NAN));
+            case LEAKY_RELU -> v.blend(v.mul(alpha), v.compare(VectorOperators.LE, 0f));
+            case SIGMOID -> sigmoid(v);
+            case TANH -> v.lanewise(VectorOperators.TANH);
+            case SILU -> v.mul(sigmoid(v));
+            case GELU -> v.mul(0.5f).mul(erf(v.mul((float) UnaryOp.INV_SQRT_2)).add(1f));
+            case GELU_TANH -> {
+                FloatVector u = v.mul(v).mul(v).mul(0.044715f).add(v).mul((float) UnaryOp.SQRT_2_OVER_PI);
+                yield v.mul(0.5f).mul(u.lanewise(VectorOperators.TANH).add(1f));
+            }
+            case SQUARE -> v.mul(v);
+            default -> throw new IllegalStateException("no vector form for " + op);
+        };
+    }
+
+    private static FloatVector sigmoid(FloatVector v) {
+        return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    /** erf with the same Chebyshev fit as {@link UnaryOp#erf} (|error| < 1.2e-7 before float rounding). */
+    private static FloatVector erf(FloatVector x) {
+        FloatVector z = x.abs();
+        FloatVector t = z.mul(0.5f).add(1f);
+        t = FloatVector.broadcast(S, 1f).div(t);
+        FloatVector p = t.mul(0.17087277f).add(-0.82215223f);
+        p = t.mul(p).add(1.48851587f);
+        p = t.mul(p).add(-1.13520398f);
+        p = t.mul(p).add(0.27886807f);
+        p = t.mul(p).add(-0.18628806f);
+        p = t.mul(p).add(0.09678418f);
+        p = t.mul(p).add(0.37409196f);
+        p = t.mul(p).add(1.00002368f);
+        p = t.mul(p).add(-1.26551223f);
+        FloatVector r = t.mul(z.mul(z).neg().add(p).lanewise(VectorOperators.EXP));
+        FloatVector pos = r.neg().add(1f);
+        return pos.blend(r.sub(1f), x.compare(VectorOperators.LT, 0f));
+    }
+
+    static void unaryBackward(UnaryOp op, float[] x, int xo, float[] y, int yo, float[] g, int go, float[] out, int oo,
+                              int n, float alpha) {
+        boolean vec = switch (op) {
+            case RELU, SIGMOID, TANH -> true;
+            default -> false;
+        };
+        if (!vec) {
+            ScalarKernels.unaryBackward(op, x, xo, y, yo, g, go, out, oo, n, alpha);
+            return;
+        }
+        int i = 0;
+        for (; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector gv = FloatVector.fromArray(S, g, go + i, m);
+            FloatVector r = switch (op) {
+                case RELU -> gv.blend(0f, FloatVector.fromArray(S, x, xo + i, m).compare(VectorOperators.LE, 0f));
+                case SIGMOID -> {
+                    FloatVector yv = FloatVector.fromArray(S, y, yo + i, m);
+                    yield gv.mul(yv).mul(yv.neg().add(1f));
+                }
+                case TANH -> {
+                    FloatVector yv = FloatVector.fromArray(S, y, yo + i, m);
+                    yield gv.mul(yv.mul(yv).neg().add(1f));
+                }
+                default -> throw new IllegalStateException();
+            };
+            r.intoArray(out, oo + i, m);
+        }
+    }
+
+    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0, bound = S.loopBound(n);
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).fma(av, FloatVector.fromArray(S, y, yo + i))
+                .intoArray(y, yo + i);
+        for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
+    }
+
+    static void affine(float[] x, int xo, float[] out, int oo, int n, float scale, float shift) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).fma(scale, shift).intoArray(out, oo + i);
+        for (; i < n; i++) out[oo + i] = x[xo + i] * scale + shift;
+    }
+
+    static float sum(float[] x, int xo, int n) {
+        FloatVector acc = FloatVector.zero(S), acc2 = FloatVector.zero(S);
+        int i = 0, bound2 = n - 2 * L + 1;
+        for (; i < bound2; i += 2 * L) {
+            acc = acc.add(FloatVector.fromArray(S, x, xo + i));
+            acc2 = acc2.add(FloatVector.fromArray(S, x, xo + i + L));
+        }
+        float s = acc.add(acc2).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[xo + i];
+        return s;
+    }
+
+    static float max(float[] x, int xo, int n) {
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += L) acc = acc.max(FloatVector.fromArray(S, x, xo + i));
+        float m = acc.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) m = Math.max(m, x[xo + i]);
+        return m;
+    }
+
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += a[ao + i] * b[bo + i];
+        return s;
+    }
+
+    static void softmaxRow(float[] x, int xo, float[] out, int oo, int n, boolean log) {
+        float m = max(x, xo, n);
+        if (Float.isNaN(m)) {
+            ScalarKernels.softmaxRow(x, xo, out, oo, n, log);
+            return;
+        }
+        if (m == Float.NEGATIVE_INFINITY) m = 0;
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i < n; i += L) {
+            VectorMask<Float> mk = S.indexInRange(i, n);
+            FloatVector e = FloatVector.fromArray(S, x, xo + i, mk).sub(m).lanewise(VectorOperators.EXP);
+            if (!log) e.intoArray(out, oo + i, mk);
+            acc = acc.add(e, mk);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        if (log) {
+            float shift = m + (float) Math.log(s);
+            for (i = 0; i < n; i += L) {
+                VectorMask<Float> mk = S.indexInRange(i, n);
+                FloatVector.fromArray(S, x, xo + i, mk).sub(shift).intoArray(out, oo + i, mk);
+            }
+        } else {
+            float inv = 1f / s;
+            for (i = 0; i < n; i += L) {
+                VectorMask<Float> mk = S.indexInRange(i, n);
+                FloatVector.fromArray(S, out, oo + i, mk).mul(inv).intoArray(out, oo + i, mk);
+            }
+        }
+    }
+}
