@@ -28,19 +28,19 @@ import picocli.CommandLine.Spec;
         name = "kindling",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Kindling: a pure-Java deep-learning toolkit (tensors, autograd, Vector API kernels).",
+        description = "Kindling: pure-Java deep learning (tensors, autograd, Vector API kernels).",
         subcommands = {Quickstart.class, Main.Bench.class, Main.Info.class, HelpCommand.class},
         footerHeading = "%nLauncher:%n",
         footer = {
-            "  ./kindling test [mvn args]   run the whole test suite (mvn -B -ntp test)",
+            "  ./kindling test [mvn args]  run the whole test suite (mvn -B -ntp test)",
             "",
             "Environment (read by the ./kindling launcher):",
-            "  JAVA_HOME              JDK 25+ to use; otherwise java on PATH or the newest JDK 25+",
-            "                         in the usual places (/usr/lib/jvm, ~/.sdkman, ~/.jdks, ...)",
-            "  KINDLING_JAVA_OPTS     extra JVM options, e.g. \"-Xmx8g -Dkindling.threads=4\"",
-            "  KINDLING_JDK_SEARCH    ':'-separated JDK homes/globs searched instead of the usual places",
-            "  KINDLING_NO_BUILD=1    run the existing build even if sources changed",
-            "  KINDLING_VERBOSE=1     say which JDK was picked and why",
+            "  JAVA_HOME            JDK 25+ to use (else java on PATH, else the newest",
+            "                       JDK 25+ in /usr/lib/jvm, /opt, ~/.sdkman, ~/.jdks...)",
+            "  KINDLING_JAVA_OPTS   extra JVM options, e.g. \"-Xmx8g -Dkindling.threads=4\"",
+            "  KINDLING_JDK_SEARCH  ':'-separated JDK homes or globs to search instead",
+            "  KINDLING_NO_BUILD=1  run the existing build even if sources changed",
+            "  KINDLING_VERBOSE=1   say which JDK was picked and why",
         })
 public final class Main implements Callable<Integer> {
     /** Fully qualified name of the GEMM benchmark in kindling-bench, called reflectively. */
@@ -116,8 +116,8 @@ public final class Main implements Callable<Integer> {
     @Command(
             name = "gemm",
             description = {
-                "GEMM GFLOPS of Kindling's kernels next to numpy/OpenBLAS (needs python3 + numpy for the",
-                "comparison). All arguments go to GemmBench; try `kindling bench gemm --help`.",
+                "GEMM GFLOPS next to numpy/OpenBLAS (all arguments go to GemmBench).",
+                "The numpy comparison needs python3 + numpy. Try: kindling bench gemm --help",
             })
     static final class Gemm implements Callable<Integer> {
         @Parameters(arity = "0..*", paramLabel = "ARGS", description = "Options of GemmBench, e.g. --threads 1,2 --sizes 256,1024")

@@ -9,6 +9,15 @@ public final class Elementwise1D {
 
     private Elementwise1D() {}
 
+    /** Ranges split across threads start at multiples of this, so results do not depend on the thread count. */
+    private static final int BLOCK = 64;
+
+    /** Parallel over [0, n) with boundaries on BLOCK multiples. */
+    private static void split(int n, Parallel.RangeBody body) {
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        Parallel.forRange(blocks, GRAIN / BLOCK, (lo, hi) -> body.run(lo * BLOCK, Math.min(n, hi * BLOCK)));
+    }
+
     private static boolean fast() {
         return VectorSupport.enabled();
     }
@@ -23,7 +32,7 @@ public final class Elementwise1D {
             VectorKernels.binary(op, a, ao, as, b, bo, bs, out, oo, n);
             return;
         }
-        Parallel.forRange(n, GRAIN, (lo, hi) ->
+        split(n, (lo, hi) ->
                 VectorKernels.binary(op, a, ao + lo * as, as, b, bo + lo * bs, bs, out, oo + lo, hi - lo));
     }
 
@@ -37,7 +46,7 @@ public final class Elementwise1D {
             VectorKernels.unary(op, x, xo, out, oo, n, alpha);
             return;
         }
-        Parallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.unary(op, x, xo + lo, out, oo + lo, hi - lo, alpha));
+        split(n, (lo, hi) -> VectorKernels.unary(op, x, xo + lo, out, oo + lo, hi - lo, alpha));
     }
 
     /** out[i] = g[i] * op'(x[i]) given y = op(x); x or y may be null if the derivative does not read it. */
@@ -47,20 +56,20 @@ public final class Elementwise1D {
             ScalarKernels.unaryBackward(op, x, xo, y, yo, g, go, out, oo, n, alpha);
             return;
         }
-        Parallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.unaryBackward(op, x, xo + lo, y, yo + lo, g, go + lo, out,
+        split(n, (lo, hi) -> VectorKernels.unaryBackward(op, x, xo + lo, y, yo + lo, g, go + lo, out,
                 oo + lo, hi - lo, alpha));
     }
 
     /** y += alpha * x. */
     public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         if (!fast()) ScalarKernels.axpy(alpha, x, xo, y, yo, n);
-        else Parallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.axpy(alpha, x, xo + lo, y, yo + lo, hi - lo));
+        else split(n, (lo, hi) -> VectorKernels.axpy(alpha, x, xo + lo, y, yo + lo, hi - lo));
     }
 
     /** out = x * scale + shift. */
     public static void affine(float[] x, int xo, float[] out, int oo, int n, float scale, float shift) {
         if (!fast()) ScalarKernels.affine(x, xo, out, oo, n, scale, shift);
-        else Parallel.forRange(n, GRAIN, (lo, hi) -> VectorKernels.affine(x, xo + lo, out, oo + lo, hi - lo, scale, shift));
+        else split(n, (lo, hi) -> VectorKernels.affine(x, xo + lo, out, oo + lo, hi - lo, scale, shift));
     }
 
     /** Sum of n values. */

@@ -25,8 +25,9 @@ final class VectorGemm {
     /** Pack an A block only when a row panel is reused by more than this many column panels. */
     static final int PACK_A_MIN_PANELS = Integer.getInteger("kindling.gemm.packamin", 4);
 
-    /** Per-thread packing buffers: [0] for A, [1] for B; grown on demand and reused across calls. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final int A_BUF = 0, B_BUF = 1, A_EDGE = 2, B_EDGE = 3, TILE = 4;
+    /** Per-thread packing buffers (indexed by the constants above); grown on demand and reused across calls. */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[5][0]);
 
     private VectorGemm() {}
 
@@ -61,38 +62,87 @@ final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = accumulate || pc > 0;
+                // B: packed panels (zero-padded), or read in place with row stride ldb. In place, a partial last
+                // panel is still packed (into the edge buffer) so the kernel never reads past a row of B.
                 boolean packB = transB || (long) kc * nc > PACK_B_MIN;
-                float[] bp = b;
+                float[] bp = b, bEdge = null;
                 int bks = ldb;
                 if (packB) {
-                    bp = buffer(bufs, 1, panels * NR * kc);
+                    bp = buffer(bufs, B_BUF, panels * NR * kc);
                     GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, NR, bp);
                     bks = NR;
+                } else if (nc % NR != 0) {
+                    bEdge = buffer(bufs, B_EDGE, NR * kc);
+                    GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + nc / NR * NR, nc % NR, NR, bEdge);
                 }
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
+                    // A: packed panels (zero-padded) when reused by enough column panels, else read in place;
+                    // a partial last row panel read in place is packed into the edge buffer.
                     boolean packA = panels > PACK_A_MIN_PANELS;
-                    float[] ap = a;
+                    float[] ap = a, aEdge = null;
                     int ars = transA ? 1 : lda, aks = transA ? lda : 1;
                     if (packA) {
-                        ap = buffer(bufs, 0, (mc + MR - 1) / MR * MR * kc);
+                        ap = buffer(bufs, A_BUF, (mc + MR - 1) / MR * MR * kc);
                         GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, MR, ap);
                         ars = 1;
                         aks = MR;
+                    } else if (mc % MR != 0) {
+                        aEdge = buffer(bufs, A_EDGE, MR * kc);
+                        GemmPacking.packA(transA, a, aOff, lda, ic + mc / MR * MR, mc % MR, pc, kc, MR, aEdge);
                     }
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
-                        int bo = packB ? jr * kc : bOff + pc * ldb + jc + jr;
+                        float[] bt = bp;
+                        int bo, bs = bks;
+                        if (packB) {
+                            bo = jr * kc;
+                        } else if (nr < NR) {
+                            bt = bEdge;
+                            bo = 0;
+                            bs = NR;
+                        } else {
+                            bo = bOff + pc * ldb + jc + jr;
+                        }
                         int co = cOff + ic * ldc + jc + jr;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            int ao = packA ? ir * kc
-                                    : transA ? aOff + pc * lda + ic + ir : aOff + (ic + ir) * lda + pc;
-                            VectorGemmKernels.tile(kc, ap, ao, ars, aks, mr, bp, bo, bks, nr, c, co + ir * ldc, ldc,
-                                    add);
+                            float[] at = ap;
+                            int ao, as = ars, ks = aks;
+                            if (packA) {
+                                ao = ir * kc;
+                            } else if (mr < MR) {
+                                at = aEdge;
+                                ao = 0;
+                                as = 1;
+                                ks = MR;
+                            } else {
+                                ao = transA ? aOff + pc * lda + ic + ir : aOff + (ic + ir) * lda + pc;
+                            }
+                            if (mr == MR && nr == NR) {
+                                VectorGemmKernels.kernel(kc, at, ao, as, ks, bt, bo, bs, c, co + ir * ldc, ldc, add);
+                            } else {
+                                // Partial tile: full tile from zero-padded panels into scratch, then copy the part
+                                // that exists.
+                                float[] t = buffer(bufs, TILE, MR * NR);
+                                VectorGemmKernels.kernel(kc, at, ao, as, ks, bt, bo, bs, t, 0, NR, false);
+                                mergeTile(t, mr, nr, c, co + ir * ldc, ldc, add);
+                            }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** Writes (or adds, when {@code add}) the top-left {@code mr x nr} of scratch tile {@code t} into C. */
+    private static void mergeTile(float[] t, int mr, int nr, float[] c, int co, int ldc, boolean add) {
+        for (int r = 0; r < mr; r++) {
+            int o = co + r * ldc, to = r * NR;
+            if (add) {
+                for (int j = 0; j < nr; j++) c[o + j] += t[to + j];
+            } else {
+                System.arraycopy(t, to, c, o, nr);
             }
         }
     }

@@ -16,6 +16,7 @@ final class VectorKernels {
     private VectorKernels() {}
 
     static void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        if (n <= 0) return;
         if (op == BinaryOp.POW) {
             ScalarKernels.binary(op, a, ao, as, b, bo, bs, out, oo, n);
             return;

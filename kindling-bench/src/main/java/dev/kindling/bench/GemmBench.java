@@ -1,0 +1,270 @@
+// GemmBench: Kindling's GEMM against numpy's OpenBLAS, measured alternately in the same run. A persistent python3
+// worker per thread count (OPENBLAS_NUM_THREADS fixed at its start) times numpy.matmul on identical shapes; the
+// JVM and the worker take turns rep by rep, so machine noise hits both. Prints a table and RESULT lines that
+// scripts grep. Run: java --add-modules jdk.incubator.vector -cp kindling-bench/target/classes:kindling-core/target/classes dev.kindling.bench.GemmBench
+package dev.kindling.bench;
+
+import dev.kindling.kernels.Gemm;
+import dev.kindling.kernels.KernelWarmup;
+import dev.kindling.kernels.Parallel;
+import dev.kindling.kernels.VectorSupport;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Compares Kindling {@link Gemm#sgemm} with numpy/OpenBLAS: square sizes and the MLP forward/backward shapes.
+ *
+ * <p>Options: {@code --threads 1,2} (default: 1 and 2), {@code --sizes 256,512,1024,2048}, {@code --reps N}
+ * (measured reps per case, default 5), {@code --no-shapes} (skip the skinny MLP shapes).
+ */
+public final class GemmBench {
+    /** One GEMM case: C[m,n] = op(A)[m,k] op(B)[k,n]. */
+    record Shape(String kind, int m, int n, int k, boolean transA, boolean transB) {
+        double flops() {
+            return 2.0 * m * n * k;
+        }
+
+        String label() {
+            return m + "x" + n + "x" + k + (transA ? " tA" : "") + (transB ? " tB" : "");
+        }
+    }
+
+    /** Median, min and max GFLOPS of the measured reps. */
+    record Stats(double median, double min, double max) {
+        static Stats of(double[] g) {
+            double[] s = g.clone();
+            Arrays.sort(s);
+            int n = s.length;
+            double med = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+            return new Stats(med, s[0], s[n - 1]);
+        }
+
+        static final Stats NONE = new Stats(Double.NaN, Double.NaN, Double.NaN);
+
+        String text() {
+            return Double.isNaN(median) ? "n/a" : String.format(Locale.ROOT, "%7.1f (%.1f..%.1f)", median, min, max);
+        }
+    }
+
+    private static final String WORKER = """
+            import sys, time
+            import numpy as np
+            def info():
+                try:
+                    from threadpoolctl import threadpool_info
+                    for d in threadpool_info():
+                        if d.get('internal_api') == 'openblas':
+                            return '%s %s threads=%s arch=%s' % (d.get('internal_api'), d.get('version'), d.get('num_threads'), d.get('architecture'))
+                except Exception:
+                    pass
+                try:
+                    import ctypes, glob, os
+                    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), '..', 'numpy.libs', '*openblas*'))
+                    for l in libs:
+                        lib = ctypes.CDLL(l)
+                        for name in ('scipy_openblas_get_config64_', 'openblas_get_config64_', 'openblas_get_config'):
+                            if hasattr(lib, name):
+                                f = getattr(lib, name); f.restype = ctypes.c_char_p
+                                core = ''
+                                for cn in ('scipy_openblas_get_corename64_', 'openblas_get_corename64_', 'openblas_get_corename'):
+                                    if hasattr(lib, cn):
+                                        g = getattr(lib, cn); g.restype = ctypes.c_char_p; core = ' core=' + g().decode()
+                                return f().decode() + core + ' (via ctypes; threadpoolctl not installed)'
+                except Exception as e:
+                    return 'unknown (%s)' % e
+                return 'unknown'
+            print('ready numpy=%s blas=%s' % (np.__version__, info()), flush=True)
+            A = B = C = None
+            for line in sys.stdin:
+                p = line.split()
+                if not p:
+                    continue
+                if p[0] == 'shape':
+                    m, n, k, ta, tb = map(int, p[1:6])
+                    rng = np.random.default_rng(1)
+                    As = rng.standard_normal((k, m) if ta else (m, k), dtype=np.float32)
+                    Bs = rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
+                    A = As.T if ta else As
+                    B = Bs.T if tb else Bs
+                    C = np.empty((m, n), dtype=np.float32)
+                    np.matmul(A, B, out=C)
+                    print('ok', flush=True)
+                elif p[0] == 'time':
+                    it = int(p[1])
+                    t = time.perf_counter()
+                    for _ in range(it):
+                        np.matmul(A, B, out=C)
+                    print(time.perf_counter() - t, flush=True)
+                elif p[0] == 'quit':
+                    break
+            """;
+
+    /** A persistent numpy process, or an absent one when python3/numpy cannot start. */
+    static final class NumpyWorker implements AutoCloseable {
+        private final Process proc;
+        private final BufferedReader in;
+        private final BufferedWriter out;
+        final String banner;
+
+        private NumpyWorker(Process proc, BufferedReader in, BufferedWriter out, String banner) {
+            this.proc = proc;
+            this.in = in;
+            this.out = out;
+            this.banner = banner;
+        }
+
+        static NumpyWorker start(int threads) {
+            try {
+                ProcessBuilder pb = new ProcessBuilder("env", "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE",
+                        "OPENBLAS_NUM_THREADS=" + threads, "python3", "-c", WORKER);
+                pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+                Process p = pb.start();
+                BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                BufferedWriter out = new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
+                String first = in.readLine();
+                if (first == null || !first.startsWith("ready")) {
+                    p.destroy();
+                    System.out.println("python3/numpy not usable (worker said: " + first + "); printing Kindling numbers only");
+                    return null;
+                }
+                return new NumpyWorker(p, in, out, first.substring("ready ".length()));
+            } catch (IOException e) {
+                System.out.println("python3 not found (" + e.getMessage() + "); printing Kindling numbers only");
+                return null;
+            }
+        }
+
+        String call(String cmd) throws IOException {
+            out.write(cmd);
+            out.newLine();
+            out.flush();
+            String r = in.readLine();
+            if (r == null) throw new IOException("numpy worker exited after '" + cmd + "'");
+            return r;
+        }
+
+        @Override
+        public void close() {
+            try {
+                call("quit");
+            } catch (IOException ignored) {
+                // already gone
+            }
+            proc.destroy();
+        }
+    }
+
+    private GemmBench() {}
+
+    public static void main(String[] args) throws IOException {
+        int[] threadCounts = {1, 2};
+        int[] sizes = {256, 512, 1024, 2048};
+        int reps = 5;
+        boolean shapes = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--threads" -> threadCounts = parseInts(args[++i]);
+                case "--sizes" -> sizes = parseInts(args[++i]);
+                case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--no-shapes" -> shapes = false;
+                default -> throw new IllegalArgumentException("unknown option '" + args[i]
+                        + "'; use --threads 1,2 --sizes 256,512 --reps N --no-shapes");
+            }
+        }
+        if (!VectorSupport.enabled()) {
+            System.out.println("WARNING: fast kernels disabled; start the JVM with " + VectorSupport.FLAG);
+        }
+        List<Shape> cases = new ArrayList<>();
+        for (int s : sizes) cases.add(new Shape("gemm", s, s, s, false, false));
+        if (shapes) {
+            cases.add(new Shape("gemm-shape", 64, 256, 784, false, false)); // forward: x[64,784] W[784,256]
+            cases.add(new Shape("gemm-shape", 64, 128, 256, false, false)); // forward: h[64,256] W[256,128]
+            cases.add(new Shape("gemm-shape", 256, 784, 64, true, false)); // dW-like: A stored [64,256], k = batch
+            cases.add(new Shape("gemm-shape", 784, 256, 64, false, true)); // B stored [256,64]
+        }
+        long t0 = System.nanoTime();
+        KernelWarmup.warmup();
+        System.out.printf(Locale.ROOT, "KernelWarmup.warmup(): %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+        List<String> results = new ArrayList<>();
+        System.out.printf(Locale.ROOT, "%-10s %-18s %7s  %-26s %-26s %6s%n", "case", "m x n x k", "threads",
+                "kindling GFLOPS med(min..max)", "openblas GFLOPS med(min..max)", "ratio");
+        int saved = Parallel.threads();
+        try {
+            for (int t : threadCounts) {
+                Parallel.setThreads(t);
+                try (NumpyWorker np = NumpyWorker.start(t)) {
+                    if (np != null) System.out.println("numpy worker (" + t + " thread(s)): " + np.banner);
+                    for (Shape s : cases) {
+                        Stats[] st = measure(s, np, reps);
+                        double ratio = st[0].median / st[1].median;
+                        System.out.printf(Locale.ROOT, "%-10s %-18s %7d  %-26s %-26s %6.3f%n", s.kind, s.label(), t,
+                                st[0].text(), st[1].text(), ratio);
+                        String key = s.kind.equals("gemm") ? "gemm n=" + s.m
+                                : "gemm-shape m=" + s.m + " n=" + s.n + " k=" + s.k + " transA=" + s.transA
+                                        + " transB=" + s.transB;
+                        results.add(String.format(Locale.ROOT,
+                                "RESULT %s threads=%d kindling_gflops=%.1f openblas_gflops=%.1f ratio=%.3f", key, t,
+                                st[0].median, st[1].median, ratio));
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+        results.forEach(System.out::println);
+    }
+
+    /** Returns {kindling, openblas} stats, alternating one timed batch of each per rep. */
+    static Stats[] measure(Shape s, NumpyWorker np, int reps) throws IOException {
+        SplittableRandom rnd = new SplittableRandom(7);
+        int lda = s.transA ? s.m : s.k, ldb = s.transB ? s.k : s.n;
+        float[] a = random(rnd, s.m * s.k), b = random(rnd, s.k * s.n), c = new float[s.m * s.n];
+        Runnable run = () -> Gemm.sgemm(s.transA, s.transB, s.m, s.n, s.k, a, 0, lda, b, 0, ldb, c, 0, s.n, false);
+        // Batch calls so one timed batch lasts ~30 ms (small shapes take microseconds each).
+        long start = System.nanoTime();
+        int calls = 0;
+        while (System.nanoTime() - start < 300_000_000L || calls < 3) {
+            run.run();
+            calls++;
+        }
+        double perCall = (System.nanoTime() - start) / 1e9 / calls;
+        int batch = (int) Math.max(1, Math.round(0.03 / perCall));
+        boolean haveNp = np != null;
+        if (haveNp) {
+            np.call("shape " + s.m + " " + s.n + " " + s.k + " " + (s.transA ? 1 : 0) + " " + (s.transB ? 1 : 0));
+            np.call("time " + batch * 3); // numpy warm-up
+        }
+        double[] kg = new double[reps], ng = new double[reps];
+        for (int r = -1; r < reps; r++) { // r = -1: one more warm-up round of each
+            long t = System.nanoTime();
+            for (int i = 0; i < batch; i++) run.run();
+            double secs = (System.nanoTime() - t) / 1e9;
+            double npSecs = haveNp ? Double.parseDouble(np.call("time " + batch)) : Double.NaN;
+            if (r >= 0) {
+                kg[r] = s.flops() * batch / secs / 1e9;
+                ng[r] = s.flops() * batch / npSecs / 1e9;
+            }
+        }
+        return new Stats[] {Stats.of(kg), haveNp ? Stats.of(ng) : Stats.NONE};
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    private static int[] parseInts(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).mapToInt(Integer::parseInt)
+                .toArray();
+    }
+}
