@@ -174,8 +174,7 @@ public final class Safetensors {
             if (dl > Integer.MAX_VALUE) throw fail(file, name, "dimension " + dl + " of shape " + shapeList
                     + " is too large for a Kindling tensor");
             shape[i] = (int) (long) dl;
-            numel = Math.multiplyHigh(numel, dl) != 0 ? Long.MAX_VALUE : Math.min(Long.MAX_VALUE, numel * dl);
-            if (numel < 0) numel = Long.MAX_VALUE;
+            numel = Math.min(numel * dl, 1L << 32);   // saturates: never overflows (dl < 2^31)
         }
         // Java arrays hold at most ~2^31 elements.
         if (numel > Integer.MAX_VALUE - 8) throw fail(file, name, "shape " + Shape.str(shape) + " has " + numel

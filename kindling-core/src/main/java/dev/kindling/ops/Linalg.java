@@ -132,4 +132,147 @@ public final class Linalg {
     }
 
     // einsum (two-operand patterns) goes below.
+
+    /**
+     * Einstein summation over two operands, e.g. {@code "bij,bjk->bik"} (batched matmul), {@code "ik,jk->ij"}
+     * ({@code a @ b^T}), {@code "bhqd,bhkd->bhqk"} (attention scores), {@code "i,j->ij"} (outer product),
+     * {@code "i,i->"} (dot). Without {@code "->"} the output is every index that appears exactly once, in
+     * alphabetical (ASCII) order. Indices are ASCII letters; an index may not repeat within one operand, and
+     * ellipsis is not supported. Shared indices must have equal sizes (or size 1, which broadcasts).
+     *
+     * <p>Runs as one batched matmul {@code [batch.., m, k] @ [batch.., k, n]}: batch = indices in both operands
+     * and the output, contracted = in both operands but not the output; an index in only one operand and not
+     * in the output is summed out first. The gradient comes from the recorded views, sum and matmul.
+     */
+    public static Tensor einsum(String equation, Tensor a, Tensor b) {
+        String eq = equation.replace(" ", "");
+        if (eq.contains(".")) throw new IllegalArgumentException("einsum: ellipsis ('...') is not supported, in '"
+                + equation + "'");
+        int arrow = eq.indexOf("->");
+        String lhs = arrow < 0 ? eq : eq.substring(0, arrow);
+        int comma = lhs.indexOf(',');
+        if (comma < 0 || lhs.indexOf(',', comma + 1) >= 0) throw new IllegalArgumentException("einsum: expected "
+                + "exactly two operands separated by ',' in '" + equation + "'");
+        String sa = lhs.substring(0, comma), sb = lhs.substring(comma + 1);
+        String so = arrow < 0 ? implicitOutput(sa + sb) : eq.substring(arrow + 2);
+        checkSubscripts(equation, sa, "operand 0", a);
+        checkSubscripts(equation, sb, "operand 1", b);
+        checkSubscripts(equation, so, "the output", null);
+        Elementwise.requireFloat("einsum", a);
+        Elementwise.requireFloat("einsum", b);
+        for (char c : so.toCharArray()) if (sa.indexOf(c) < 0 && sb.indexOf(c) < 0) throw new IllegalArgumentException(
+                "einsum: output index '" + c + "' does not appear in any operand, in '" + equation + "'");
+
+        // Sizes of every index (size 1 broadcasts against the other operand).
+        java.util.Map<Character, Integer> size = new java.util.HashMap<>();
+        int[] as = a.shape(), bs = b.shape();
+        for (int i = 0; i < sa.length(); i++) size.put(sa.charAt(i), as[i]);
+        for (int i = 0; i < sb.length(); i++) {
+            char c = sb.charAt(i);
+            Integer prev = size.get(c);
+            if (prev != null && prev != bs[i] && prev != 1 && bs[i] != 1) throw new IllegalArgumentException("einsum: "
+                    + "index '" + c + "' has size " + prev + " in operand 0 " + Shape.str(as) + " but " + bs[i]
+                    + " in operand 1 " + Shape.str(bs) + ", in '" + equation + "'");
+            if (prev == null || prev == 1) size.put(c, bs[i]);
+        }
+
+        StringBuilder batch = new StringBuilder(), mDims = new StringBuilder(), nDims = new StringBuilder();
+        StringBuilder kDims = new StringBuilder(), sumA = new StringBuilder(), sumB = new StringBuilder();
+        for (char c : so.toCharArray()) {
+            boolean inA = sa.indexOf(c) >= 0, inB = sb.indexOf(c) >= 0;
+            (inA && inB ? batch : inA ? mDims : nDims).append(c);
+        }
+        for (char c : sa.toCharArray()) {
+            if (so.indexOf(c) >= 0) continue;
+            (sb.indexOf(c) >= 0 ? kDims : sumA).append(c);
+        }
+        for (char c : sb.toCharArray()) if (so.indexOf(c) < 0 && sa.indexOf(c) < 0) sumB.append(c);
+
+        // Indices private to one operand and absent from the output are summed out first.
+        Tensor ta = broadcastTo(a, sa, size), tb = broadcastTo(b, sb, size);
+        String ra = drop(sa, sumA.toString()), rb = drop(sb, sumB.toString());
+        if (sumA.length() > 0) ta = Reductions.sum(ta, positions(sa, sumA.toString()), false);
+        if (sumB.length() > 0) tb = Reductions.sum(tb, positions(sb, sumB.toString()), false);
+
+        String bt = batch.toString(), m = mDims.toString(), k = kDims.toString(), n = nDims.toString();
+        Tensor ma = asBatchedMatrix(ta, ra, bt, m, k, size);          // [batch.., M, K]
+        Tensor mb = asBatchedMatrix(tb, rb, bt, k, n, size);          // [batch.., K, N]
+        Tensor c = matmul(ma, mb);                                    // [batch.., M, N]
+
+        String cur = bt + m + n;
+        int[] cs = new int[cur.length()];
+        for (int i = 0; i < cs.length; i++) cs[i] = size.get(cur.charAt(i));
+        if (!Shape.same(c.shape(), cs)) c = c.reshape(cs);
+        int[] perm = new int[so.length()];
+        boolean identity = true;
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = cur.indexOf(so.charAt(i));
+            identity &= perm[i] == i;
+        }
+        return identity ? c : c.permute(perm);
+    }
+
+    private static String implicitOutput(String all) {
+        StringBuilder sb = new StringBuilder();
+        all.chars().sorted().distinct().forEach(c -> {
+            if (all.indexOf(c) == all.lastIndexOf(c)) sb.append((char) c);
+        });
+        return sb.toString();
+    }
+
+    private static void checkSubscripts(String equation, String subs, String what, Tensor t) {
+        for (int i = 0; i < subs.length(); i++) {
+            char c = subs.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) throw new IllegalArgumentException("einsum: invalid "
+                    + "character '" + c + "' in the subscripts of " + what + " in '" + equation
+                    + "' (expected letters a-z, A-Z)");
+            if (subs.indexOf(c, i + 1) >= 0) throw new IllegalArgumentException("einsum: index '" + c + "' repeats in "
+                    + "the subscripts of " + what + " ('" + subs + "') in '" + equation + "'; repeated indices "
+                    + "(diagonals, traces) are not supported");
+        }
+        if (t != null && subs.length() != t.dim()) throw new IllegalArgumentException("einsum: " + what + " has shape "
+                + Shape.str(t.shape()) + " (" + t.dim() + " dims) but its subscripts '" + subs + "' name " + subs.length()
+                + " in '" + equation + "'");
+    }
+
+    private static Tensor broadcastTo(Tensor t, String subs, java.util.Map<Character, Integer> size) {
+        int[] s = t.shape(), target = new int[s.length];
+        for (int i = 0; i < s.length; i++) target[i] = size.get(subs.charAt(i));
+        return Shape.same(s, target) ? t : t.expand(target);
+    }
+
+    private static String drop(String subs, String remove) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : subs.toCharArray()) if (remove.indexOf(c) < 0) sb.append(c);
+        return sb.toString();
+    }
+
+    private static int[] positions(String subs, String letters) {
+        int[] p = new int[letters.length()];
+        for (int i = 0; i < p.length; i++) p[i] = subs.indexOf(letters.charAt(i));
+        return p;
+    }
+
+    /** Permutes {@code t} (indexed by {@code subs}) to [batch.., rows.., cols..] and merges rows and cols. */
+    private static Tensor asBatchedMatrix(Tensor t, String subs, String batch, String rows, String cols,
+                                          java.util.Map<Character, Integer> size) {
+        int[] perm = positions(subs, batch + rows + cols);
+        boolean identity = true;
+        for (int i = 0; i < perm.length; i++) identity &= perm[i] == i;
+        Tensor p = identity ? t : t.permute(perm);
+        int nb = batch.length();
+        if (rows.length() <= 1 && cols.length() <= 1) {
+            // Insert size-1 dims instead of reshaping: keeps transposed views free for GEMM's transpose flags.
+            if (rows.isEmpty()) p = p.unsqueeze(nb);
+            if (cols.isEmpty()) p = p.unsqueeze(nb + 1);
+            return p;
+        }
+        int[] target = new int[nb + 2];
+        for (int i = 0; i < nb; i++) target[i] = size.get(batch.charAt(i));
+        target[nb] = 1;
+        target[nb + 1] = 1;
+        for (char c : rows.toCharArray()) target[nb] *= size.get(c);
+        for (char c : cols.toCharArray()) target[nb + 1] *= size.get(c);
+        return p.reshape(target);
+    }
 }
