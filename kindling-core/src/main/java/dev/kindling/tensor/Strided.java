@@ -39,18 +39,25 @@ public final class Strided {
         long[] src = t.storage().longs();
         int n = t.numel();
         if (n == 0) return;
-        int[] shape = t.shape(), st = t.strides();
         if (t.isContiguous()) {
             System.arraycopy(src, t.offset(), dst, dstOff, n);
             return;
         }
-        int r = shape.length;
+        int[] shape = t.shape(), st = t.strides();
+        int r = shape.length, inner = shape[r - 1], is = st[r - 1];
         int[] idx = new int[r];
-        for (int i = 0; i < n; i++) {
-            int p = t.offset();
-            for (int d = 0; d < r; d++) p += idx[d] * st[d];
-            dst[dstOff + i] = src[p];
-            for (int d = r - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;
+        int p = t.offset(), o = dstOff;
+        while (true) {
+            for (int i = 0, q = p; i < inner; i++, q += is) dst[o + i] = src[q];
+            o += inner;
+            int d = r - 2;
+            for (; d >= 0; d--) {
+                p += st[d];
+                if (++idx[d] < shape[d]) break;
+                p -= st[d] * shape[d];
+                idx[d] = 0;
+            }
+            if (d < 0) return;
         }
     }
 
@@ -59,18 +66,25 @@ public final class Strided {
         boolean[] src = t.storage().bools();
         int n = t.numel();
         if (n == 0) return;
-        int[] shape = t.shape(), st = t.strides();
         if (t.isContiguous()) {
             System.arraycopy(src, t.offset(), dst, dstOff, n);
             return;
         }
-        int r = shape.length;
+        int[] shape = t.shape(), st = t.strides();
+        int r = shape.length, inner = shape[r - 1], is = st[r - 1];
         int[] idx = new int[r];
-        for (int i = 0; i < n; i++) {
-            int p = t.offset();
-            for (int d = 0; d < r; d++) p += idx[d] * st[d];
-            dst[dstOff + i] = src[p];
-            for (int d = r - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;
+        int p = t.offset(), o = dstOff;
+        while (true) {
+            for (int i = 0, q = p; i < inner; i++, q += is) dst[o + i] = src[q];
+            o += inner;
+            int d = r - 2;
+            for (; d >= 0; d--) {
+                p += st[d];
+                if (++idx[d] < shape[d]) break;
+                p -= st[d] * shape[d];
+                idx[d] = 0;
+            }
+            if (d < 0) return;
         }
     }
 

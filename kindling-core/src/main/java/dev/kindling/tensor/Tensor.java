@@ -439,7 +439,14 @@ public final class Tensor {
 
     /** {@code length} elements of dimension {@code d} from {@code start}. */
     public Tensor narrow(int d, int start, int length) {
-        return Views.slice(this, d, start, start + length, 1);
+        int dd = Shape.dim("narrow", d, dim());
+        int n = shape[dd];
+        int s = start < 0 ? start + n : start;
+        if (s < 0 || s > n) throw new IndexOutOfBoundsException("narrow: start " + start + " out of range for dimension "
+                + dd + " with size " + n);
+        if (length < 0 || s + length > n) throw new IllegalArgumentException("narrow: start " + start + " + length "
+                + length + " exceeds dimension " + dd + " of size " + n);
+        return Views.slice(this, dd, s, s + length, 1);
     }
 
     /** Index {@code i} of dimension {@code d}, removing that dimension. */

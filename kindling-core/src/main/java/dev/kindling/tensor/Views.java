@@ -50,7 +50,7 @@ final class Views {
 
     static Tensor transpose(Tensor t, int d0, int d1) {
         int r = t.dim();
-        if (r < 2 && d0 == -2) return t;
+        if (r < 2 && d0 == -2 && d1 == -1) return t;
         int a = Shape.dim("transpose", d0, r), b = Shape.dim("transpose", d1, r);
         int[] p = new int[r];
         for (int i = 0; i < r; i++) p[i] = i;
@@ -97,6 +97,8 @@ final class Views {
         for (int i = 0; i < r; i++) {
             int j = i - (r - tr);
             int want = newShape[i];
+            if (want < -1) throw new IllegalArgumentException("expand: invalid size " + want + " in target shape "
+                    + Shape.str(newShape));
             if (j < 0) {
                 if (want < 0) throw new IllegalArgumentException("expand: -1 not allowed for new leading dim " + i);
                 ns[i] = want;

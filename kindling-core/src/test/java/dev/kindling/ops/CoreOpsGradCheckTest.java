@@ -17,6 +17,17 @@ class CoreOpsGradCheckTest {
         return Tensor.rand(g, shape).add(0.5f).detach().requiresGrad(true);
     }
 
+    /** Values of magnitude in [0.1, 0.7] or [1.1, 2.0] with random sign: away from kinks at 0 and +-1 (scaled). */
+    private static Tensor separated(Generator g, int... shape) {
+        Tensor u = Tensor.rand(g, shape);
+        float[] d = u.storage().floats();
+        for (int i = 0; i < d.length; i++) {
+            float mag = d[i] < 0.5f ? 0.1f + 1.2f * d[i] : 1.1f + 1.8f * (d[i] - 0.5f);
+            d[i] = (g.nextFloat() < 0.5f ? -1 : 1) * mag;
+        }
+        return u;
+    }
+
     @org.junit.jupiter.api.Test
     void gradCheckCatchesAWrongGradient() {
         // x^2 recorded with a backward that forgets the factor 2: the checker must reject it.
@@ -37,7 +48,10 @@ class CoreOpsGradCheckTest {
         GradCheck.check("mul", t -> Elementwise.mul(t[0], t[1]), x, y);
         GradCheck.check("div", t -> Elementwise.div(t[0], t[1]), x, z);
         GradCheck.check("pow", t -> Elementwise.pow(t[0], t[1]), z, y.detach().requiresGrad(true));
-        GradCheck.check("maximum", t -> Elementwise.maximum(t[0], t[1]), x, y);
+        // maximum/minimum have a kink where x == y: keep the operands at least 0.1 apart for the FD check.
+        Tensor apart = Elementwise.add(x.detach(), separated(g, a, b)).detach().requiresGrad(true);
+        GradCheck.check("maximum", t -> Elementwise.maximum(t[0], t[1]), x, apart);
+        GradCheck.check("minimum", t -> Elementwise.minimum(t[0], t[1]), apart, x);
         GradCheck.check("where", t -> Elementwise.where(Elementwise.gt(y.detach(), 0f), t[0], t[1]), x, z);
     }
 
@@ -61,7 +75,8 @@ class CoreOpsGradCheckTest {
         GradCheck.check("silu", t -> Activations.silu(t[0]), x);
         GradCheck.check("softplus", t -> Activations.softplus(t[0]), x);
         GradCheck.check("elu", t -> Activations.elu(t[0], 1f), x);
-        GradCheck.check("clamp", t -> Elementwise.clamp(t[0], -0.5f, 0.5f), x);
+        GradCheck.check("clamp", t -> Elementwise.clamp(t[0], -0.5f, 0.5f),
+                Elementwise.mul(separated(g, 2, n), 0.6f).detach().requiresGrad(true)); // |x| in [0.06, 0.42] u [0.66, 1.2]
         // relu / leaky_relu / abs: kinks at 0 are measure-zero for random data but FD across a kink is wrong;
         // shift away from 0 to keep the check meaningful.
         Tensor away = Elementwise.add(Elementwise.mul(Elementwise.abs(x.detach()), 1f), 0.05f)
