@@ -117,20 +117,40 @@ public final class Main implements Callable<Integer> {
             name = "gemm",
             description = {
                 "GEMM GFLOPS next to numpy/OpenBLAS (all arguments go to GemmBench).",
-                "The numpy comparison needs python3 + numpy. Try: kindling bench gemm --help",
+                "Options of GemmBench:",
+                "  --threads 1,2     thread counts to measure (default: 1,2)",
+                "  --sizes 256,512   square sizes (default: 256,512,1024,2048)",
+                "  --reps N          measured repetitions per case (default: 5)",
+                "  --no-shapes       skip the MLP-shaped (skinny) cases",
+                "The numpy side needs python3 + numpy; without them only Kindling's",
+                "numbers are printed. numpy runs with OPENBLAS_CORETYPE and",
+                "OPENBLAS_L2_SIZE unset, so OpenBLAS tunes itself to this CPU.",
             })
     static final class Gemm implements Callable<Integer> {
-        @Parameters(arity = "0..*", paramLabel = "ARGS", description = "Options of GemmBench, e.g. --threads 1,2 --sizes 256,1024")
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "0..*", paramLabel = "ARGS", description = "Passed to GemmBench unchanged.")
         List<String> args = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
+            if (args.contains("--help") || args.contains("-h")) {
+                spec.commandLine().usage(System.out);
+                return CommandLine.ExitCode.OK;
+            }
             List<String> a = new ArrayList<>(args);
             // A global `kindling --threads N bench gemm` means "bench with N threads" unless gemm says otherwise.
             if (ThreadsOption.requested != null && a.stream().noneMatch(s -> s.equals("--threads") || s.startsWith("--threads="))) {
                 a.addAll(0, List.of("--threads", Integer.toString(ThreadsOption.requested)));
             }
-            return runMain(GEMM_BENCH, a.toArray(String[]::new));
+            try {
+                return runMain(GEMM_BENCH, a.toArray(String[]::new));
+            } catch (IllegalArgumentException e) {
+                // GemmBench reports bad options this way (NumberFormatException included): a usage error.
+                System.err.println("kindling bench gemm: " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
         }
     }
 
