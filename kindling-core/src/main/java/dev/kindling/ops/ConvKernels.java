@@ -46,10 +46,12 @@ public final class ConvKernels {
             return inCg() * kH * kW;
         }
 
+        /** Input positions per channel plane. */
         public int inHW() {
             return inH * inW;
         }
 
+        /** Output positions per channel plane (columns of the column matrix). */
         public int outHW() {
             return outH * outW;
         }
