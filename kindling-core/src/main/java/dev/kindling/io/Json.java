@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <p>Parsed values map to Java as: object → {@code LinkedHashMap<String, Object>} (file order kept),
  * array → {@code ArrayList<Object>}, string → {@code String}, number → {@code Long} when it is an integer
- * literal that fits in a long, else {@code Double}, {@code true/false} → {@code Boolean}, {@code null} → {@code null}.
+ * literal that fits in a long, else {@code Double}, {@code true/false} → {@code Boolean},
+ * {@code null} → {@code null}.
  * Rejected: trailing commas, comments, single quotes, leading zeros, unescaped control characters in strings,
  * lone surrogates in escapes, duplicate keys, NaN/Infinity, trailing content, nesting deeper than 512.
  *
@@ -281,7 +282,8 @@ public final class Json {
 
     private JsonException error(String what) {
         String near = pos < s.length() ? " near " + describe(s.charAt(pos)) : " at end of input";
-        return new JsonException("malformed JSON: " + what + " at offset " + pos + " (" + lineCol(pos) + ")" + near, pos);
+        return new JsonException("malformed JSON: " + what + " at offset " + pos + " (" + lineCol(pos) + ")" + near,
+                pos);
     }
 
     private String lineCol(int p) {
@@ -319,7 +321,8 @@ public final class Json {
         if (v == null) return dflt;
         if (v instanceof Long l) return l;
         if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p53) return d.longValue();
-        throw new IllegalArgumentException("JSON key \"" + key + "\": expected an integer, got " + typeName(v) + " " + v);
+        throw new IllegalArgumentException("JSON key \"" + key + "\": expected an integer, got " + typeName(v) + " "
+                + v);
     }
 
     /** {@code obj[key]} as a double, or {@code dflt} when absent or null. */

@@ -232,10 +232,10 @@ public final class Safetensors {
             default -> DType.INT64;
         };
         Tensor out = Tensor.empty(kind, t.shape);   // fresh contiguous storage, offset 0
-        int elem = (int) ((t.end - t.begin) / Math.max(1, t.numel()));
-        int perChunk = buf.capacity() / Math.max(1, elem);
         int total = (int) t.numel();
-        if (t.end == t.begin) return out;
+        if (total == 0) return out;
+        int elem = (int) ((t.end - t.begin) / total);
+        int perChunk = buf.capacity() / elem;
         for (int done = 0; done < total; ) {
             int n = Math.min(perChunk, total - done);
             buf.clear().limit(n * elem);
@@ -366,7 +366,8 @@ public final class Safetensors {
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         boolean moved = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 buf.putLong(padded);
                 writeBytes(ch, buf, head);
