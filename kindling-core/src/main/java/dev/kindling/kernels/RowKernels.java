@@ -123,6 +123,19 @@ public final class RowKernels {
      */
     public static void cumsum(float[] x, int xo, float[] y, int yo, int outer, int n, int inner, boolean reverse) {
         if (outer == 0 || n == 0 || inner == 0) return;
+        if (inner == 1) {
+            Parallel.forRange(outer, taskGrain(n), (lo, hi) -> {
+                for (int r = lo; r < hi; r++) {
+                    double acc = 0;
+                    int step = reverse ? -1 : 1, p = r * n + (reverse ? n - 1 : 0);
+                    for (int j = 0; j < n; j++, p += step) {
+                        acc += x[xo + p];
+                        y[yo + p] = (float) acc;
+                    }
+                }
+            });
+            return;
+        }
         int ch = chunks(inner);
         Parallel.forRange(outer * ch, taskGrain(n * Math.min(inner, COLS)), (lo, hi) -> {
             double[] acc = new double[COLS];

@@ -207,10 +207,11 @@ final class VectorKernels {
         }
         float s = acc.reduceLanes(VectorOperators.ADD);
         if (log) {
-            float shift = m + (float) Math.log(s);
+            // (x - m) - log s, not x - (m + log s): the latter loses digits for large logits.
+            float ls = (float) Math.log(s);
             for (i = 0; i < n; i += L) {
                 VectorMask<Float> mk = S.indexInRange(i, n);
-                FloatVector.fromArray(S, x, xo + i, mk).sub(shift).intoArray(out, oo + i, mk);
+                FloatVector.fromArray(S, x, xo + i, mk).sub(m).sub(ls).intoArray(out, oo + i, mk);
             }
         } else {
             float inv = 1f / s;

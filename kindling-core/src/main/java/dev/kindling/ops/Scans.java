@@ -78,16 +78,32 @@ public final class Scans {
         long[] ix = ir.storage().longs();
         int off = rw.off();
         Parallel.forRange(rows, Math.max(1, 4096 / Math.max(1, n)), (lo, hi) -> {
-            long[] keys = new long[n];
+            boolean partial = k <= 64 && n > 16 * k;
+            long[] keys = new long[partial ? k : n];
             for (int i = lo; i < hi; i++) {
                 int p = off + i * n;
-                // One primitive sort per row: the order key in the high bits, the index in the low 31 bits.
-                for (int j = 0; j < n; j++) {
-                    long u = orderKey(a[p + j]);
-                    if (largest) u = 0xFFFFFFFFL - u;
-                    keys[j] = (u << 31) | j;
+                // Keys sort like the wanted order: the order key in the high bits, the index in the low 31 bits.
+                if (partial) {
+                    // Small k: keep the k best keys in a sorted buffer; most elements fail the first comparison.
+                    int filled = 0;
+                    for (int j = 0; j < n; j++) {
+                        long u = orderKey(a[p + j]);
+                        long key = ((largest ? 0xFFFFFFFFL - u : u) << 31) | j;
+                        if (filled == k && key >= keys[k - 1]) continue;
+                        int q = filled < k ? filled++ : k - 1;
+                        while (q > 0 && keys[q - 1] > key) {
+                            keys[q] = keys[q - 1];
+                            q--;
+                        }
+                        keys[q] = key;
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        long u = orderKey(a[p + j]);
+                        keys[j] = ((largest ? 0xFFFFFFFFL - u : u) << 31) | j;
+                    }
+                    java.util.Arrays.sort(keys);
                 }
-                java.util.Arrays.sort(keys);
                 for (int t = 0; t < k; t++) {
                     int j = (int) (keys[t] & 0x7FFFFFFFL);
                     ix[i * k + t] = j;
