@@ -163,6 +163,9 @@ public final class GemmBench {
         }
     }
 
+    /** Pause between the two sides' timed batches; see {@link #quiesce}. */
+    private static final long QUIESCE_MS = 250;
+
     private GemmBench() {}
 
     public static void main(String[] args) throws IOException {
@@ -245,16 +248,34 @@ public final class GemmBench {
         }
         double[] kg = new double[reps], ng = new double[reps];
         for (int r = -1; r < reps; r++) { // r = -1: one more warm-up round of each
+            quiesce(haveNp);
             long t = System.nanoTime();
             for (int i = 0; i < batch; i++) run.run();
             double secs = (System.nanoTime() - t) / 1e9;
-            double npSecs = haveNp ? Double.parseDouble(np.call("time " + batch)) : Double.NaN;
+            double npSecs = Double.NaN;
+            if (haveNp) {
+                quiesce(true);
+                npSecs = Double.parseDouble(np.call("time " + batch));
+            }
             if (r >= 0) {
                 kg[r] = s.flops() * batch / secs / 1e9;
                 ng[r] = s.flops() * batch / npSecs / 1e9;
             }
         }
         return new Stats[] {Stats.of(kg), haveNp ? Stats.of(ng) : Stats.NONE};
+    }
+
+    /**
+     * Both thread pools spin after work (OpenBLAS for up to ~0.1 s, Kindling's workers briefly) before sleeping;
+     * on a 2-core machine a spinning pool halves the other side's speed. Pause so the other side has gone idle.
+     */
+    private static void quiesce(boolean needed) {
+        if (!needed) return;
+        try {
+            Thread.sleep(QUIESCE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static float[] random(SplittableRandom rnd, int n) {

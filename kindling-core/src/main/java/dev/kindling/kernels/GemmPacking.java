@@ -1,7 +1,7 @@
-// GemmPacking: copies blocks of op(A) and op(B) into the contiguous panel layouts the GEMM micro-kernels stream
-// through. Transposition happens here and only here: a transposed operand is read in its stored order and written
-// in panel order, so no transposed copy of a whole matrix is ever made. Plain scalar loops (no Vector API), so
-// this class is safe to load on any JVM.
+// GemmPacking: copies blocks of op(B) (and partial edge panels of op(A)) into the contiguous, zero-padded panel
+// layouts the GEMM micro-kernel streams through. Transposition happens here and only here: a transposed operand
+// is read in its stored order and written in panel order, so no transposed copy of a whole matrix is ever made.
+// Plain scalar loops (no Vector API), so this class is safe to load on any JVM.
 package dev.kindling.kernels;
 
 /**
@@ -45,12 +45,12 @@ final class GemmPacking {
     /**
      * Packs the block depth {@code [p0, p0+kc)}, columns {@code [j0, j0+nc)} of op(B) into {@code dst} as panels
      * of {@code nr} columns. op(B)(p, j) is {@code b[bOff + p*ldb + j]}, or {@code b[bOff + j*ldb + p]} when
-     * transB.
+     * transB. Panel s starts at {@code dst[dOff + s*nr*kc]}.
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, int nr,
-            float[] dst) {
+            float[] dst, int dOff) {
         for (int s = 0; s * nr < nc; s++) {
-            int base = s * nr * kc;
+            int base = dOff + s * nr * kc;
             int cols = Math.min(nr, nc - s * nr);
             int col0 = j0 + s * nr;
             if (!transB) {

@@ -1,8 +1,8 @@
 // VectorGemm: the fast single-precision GEMM. BLIS-style loop nest: column blocks of NC, depth blocks of KC
-// (op(B) block packed into NR-wide panels), row blocks of MC (op(A) block packed into MR-row panels), then
-// MR x NR register tiles computed by VectorGemmKernels. Small operands skip packing (the kernels read A and B
-// through strides), and threads split C into disjoint row or column ranges so no barrier is needed.
-// Spec: GemmReference; tests: GemmTest.
+// (the op(B) block packed into NR-wide panels unless it is small), row blocks of MC, then MR x NR register
+// tiles computed by VectorGemmKernels. op(A) is read in place through strides (transposed or not); partial
+// tiles go through zero-padded edge panels and a scratch tile. Threads split C by rows (sharing one packed B
+// block per depth step) or, for few rows, by columns. Spec: GemmReference; tests: GemmTest.
 package dev.kindling.kernels;
 
 /**
@@ -12,22 +12,24 @@ package dev.kindling.kernels;
 final class VectorGemm {
     static final int MR = VectorGemmKernels.MR;
     static final int NR = VectorGemmKernels.NR;
-    /** Rows of op(A) per packed block (fits the per-core L2 together with a B panel). */
-    static final int MC = Integer.getInteger("kindling.gemm.mc", 240) / MR * MR;
-    /** Depth per block. */
-    static final int KC = Integer.getInteger("kindling.gemm.kc", 512);
-    /** Columns of op(B) per packed block. */
-    static final int NC = Integer.getInteger("kindling.gemm.nc", 4096) / NR * NR;
+    /** Rows of C per macro-kernel pass (A is read in place, so this only orders the loops). */
+    static final int MC = 240 / MR * MR;
+    /** Depth per block: long enough to amortize C updates, short enough for a B panel (KC x NR) to sit in L2. */
+    static final int KC = 1024;
+    /** Columns of op(B) per packed block (KC x NC floats = 16 MiB, within the shared L3). */
+    static final int NC = 4096 / NR * NR;
     /** Below this many flops one thread does the whole product: the hand-off would cost more than it saves. */
-    static final long PARALLEL_MIN_FLOPS = Long.getLong("kindling.gemm.parmin", 1L << 21);
-    /** Pack a non-transposed B block only when it exceeds this many floats (smaller blocks stay in L2). */
-    static final long PACK_B_MIN = Long.getLong("kindling.gemm.packbmin", 64L * 1024);
-    /** Pack an A block only when a row panel is reused by more than this many column panels. */
-    static final int PACK_A_MIN_PANELS = Integer.getInteger("kindling.gemm.packamin", 4);
+    static final long PARALLEL_MIN_FLOPS = 1L << 21;
+    /**
+     * A non-transposed B block is read in place when its footprint ({@code kc * max(nc, ldb)} floats) is at most
+     * this (1 MiB, about one L2): the copy then costs more than it saves. Larger blocks are packed, which avoids
+     * cache-set and TLB conflicts from large power-of-two row strides.
+     */
+    static final long PACK_B_MAX_IN_PLACE = 256L * 1024;
 
-    private static final int A_BUF = 0, B_BUF = 1, A_EDGE = 2, B_EDGE = 3, TILE = 4;
+    private static final int B_BUF = 0, A_EDGE = 1, B_EDGE = 2, TILE = 3;
     /** Per-thread packing buffers (indexed by the constants above); grown on demand and reused across calls. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[5][0]);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[4][0]);
 
     private VectorGemm() {}
 
@@ -35,21 +37,42 @@ final class VectorGemm {
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         int threads = Parallel.threads();
-        long flops = 2L * m * n * k;
         int rowTiles = (m + MR - 1) / MR, colTiles = (n + NR - 1) / NR;
-        if (threads > 1 && flops >= PARALLEL_MIN_FLOPS) {
-            if (rowTiles >= 2 * threads) {
-                Parallel.forRange(rowTiles, 1, (lo, hi) -> block(transA, transB, k, a, aOff, lda, b, bOff, ldb,
-                        c, cOff, ldc, accumulate, lo * MR, Math.min(m, hi * MR), 0, n));
-                return;
-            }
-            if (colTiles >= threads) {
-                Parallel.forRange(colTiles, 1, (lo, hi) -> block(transA, transB, k, a, aOff, lda, b, bOff, ldb,
-                        c, cOff, ldc, accumulate, 0, m, lo * NR, Math.min(n, hi * NR)));
-                return;
+        boolean parallel = threads > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS;
+        if (parallel && rowTiles >= 2 * threads) {
+            // Row split. Each B block is packed once, by all threads together, then shared by the compute phase.
+            rowSplit(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, rowTiles);
+        } else if (parallel && colTiles >= threads) {
+            // Column split (few rows): threads are independent; each packs only the B columns it uses.
+            Parallel.forRange(colTiles, 1, (lo, hi) -> block(transA, transB, k, a, aOff, lda, b, bOff, ldb, c, cOff,
+                    ldc, accumulate, 0, m, lo * NR, Math.min(n, hi * NR)));
+        } else {
+            block(transA, transB, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, 0, m, 0, n);
+        }
+    }
+
+    private static void rowSplit(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, int rowTiles) {
+        float[][] bufs = BUFFERS.get();
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc), panels = (nc + NR - 1) / NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean add = accumulate || pc > 0, packB = packB(transB, kc, nc, ldb);
+                float[] bp = null, bEdge = null;
+                int jc0 = jc, pc0 = pc;
+                if (packB) {
+                    float[] dst = bp = buffer(bufs, B_BUF, panels * NR * kc);
+                    Parallel.forRange(panels, 4, (lo, hi) -> GemmPacking.packB(transB, b, bOff, ldb, pc0, kc,
+                            jc0 + lo * NR, Math.min(nc, hi * NR) - lo * NR, NR, dst, lo * NR * kc));
+                } else {
+                    bEdge = packBEdge(bufs, b, bOff, ldb, pc, kc, jc, nc);
+                }
+                float[] bpf = bp, bEdgef = bEdge;
+                Parallel.forRange(rowTiles, 1, (lo, hi) -> macro(transA, a, aOff, lda, packB, bpf, bEdgef, b, bOff,
+                        ldb, c, cOff, ldc, add, lo * MR, Math.min(m, hi * MR), jc0, nc, pc0, kc, BUFFERS.get()));
             }
         }
-        block(transA, transB, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, 0, m, 0, n);
     }
 
     /** Computes rows {@code [r0, r1)} and columns {@code [c0, c1)} of C on the calling thread. */
@@ -57,82 +80,94 @@ final class VectorGemm {
             int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, int r0, int r1, int c0, int c1) {
         float[][] bufs = BUFFERS.get();
         for (int jc = c0; jc < c1; jc += NC) {
-            int nc = Math.min(NC, c1 - jc);
-            int panels = (nc + NR - 1) / NR;
+            int nc = Math.min(NC, c1 - jc), panels = (nc + NR - 1) / NR;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                boolean add = accumulate || pc > 0;
-                // B: packed panels (zero-padded), or read in place with row stride ldb. In place, a partial last
-                // panel is still packed (into the edge buffer) so the kernel never reads past a row of B.
-                boolean packB = transB || (long) kc * nc > PACK_B_MIN;
-                float[] bp = b, bEdge = null;
-                int bks = ldb;
+                boolean add = accumulate || pc > 0, packB = packB(transB, kc, nc, ldb);
+                float[] bp = null, bEdge = null;
                 if (packB) {
                     bp = buffer(bufs, B_BUF, panels * NR * kc);
-                    GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, NR, bp);
-                    bks = NR;
-                } else if (nc % NR != 0) {
-                    bEdge = buffer(bufs, B_EDGE, NR * kc);
-                    GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + nc / NR * NR, nc % NR, NR, bEdge);
+                    GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, NR, bp, 0);
+                } else {
+                    bEdge = packBEdge(bufs, b, bOff, ldb, pc, kc, jc, nc);
                 }
-                for (int ic = r0; ic < r1; ic += MC) {
-                    int mc = Math.min(MC, r1 - ic);
-                    // A: packed panels (zero-padded) when reused by enough column panels, else read in place;
-                    // a partial last row panel read in place is packed into the edge buffer.
-                    boolean packA = panels > PACK_A_MIN_PANELS;
-                    float[] ap = a, aEdge = null;
-                    int ars = transA ? 1 : lda, aks = transA ? lda : 1;
-                    if (packA) {
-                        ap = buffer(bufs, A_BUF, (mc + MR - 1) / MR * MR * kc);
-                        GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, MR, ap);
-                        ars = 1;
-                        aks = MR;
-                    } else if (mc % MR != 0) {
-                        aEdge = buffer(bufs, A_EDGE, MR * kc);
-                        GemmPacking.packA(transA, a, aOff, lda, ic + mc / MR * MR, mc % MR, pc, kc, MR, aEdge);
-                    }
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        float[] bt = bp;
-                        int bo, bs = bks;
-                        if (packB) {
-                            bo = jr * kc;
-                        } else if (nr < NR) {
-                            bt = bEdge;
-                            bo = 0;
-                            bs = NR;
-                        } else {
-                            bo = bOff + pc * ldb + jc + jr;
+                macro(transA, a, aOff, lda, packB, bp, bEdge, b, bOff, ldb, c, cOff, ldc, add, r0, r1, jc, nc, pc, kc,
+                        bufs);
+            }
+        }
+    }
+
+    /** Whether to pack a B block; see {@link #PACK_B_MAX_IN_PLACE}. op(B) stored transposed is always packed. */
+    private static boolean packB(boolean transB, int kc, int nc, int ldb) {
+        return transB || (long) kc * Math.max(nc, ldb) > PACK_B_MAX_IN_PLACE;
+    }
+
+    /** For B read in place: packs the partial last column panel (so the kernel never reads past a row), else null. */
+    private static float[] packBEdge(float[][] bufs, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc) {
+        if (nc % NR == 0) return null;
+        float[] edge = buffer(bufs, B_EDGE, NR * kc);
+        GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + nc / NR * NR, nc % NR, NR, edge, 0);
+        return edge;
+    }
+
+    /**
+     * The macro-kernel: rows {@code [r0, r1)} x columns {@code [jc, jc+nc)} of C for depth block
+     * {@code [pc, pc+kc)}. B comes packed ({@code bp}) or in place ({@code b} with {@code bEdge} for a partial last
+     * panel). A is always read in place (measured faster than packing it here, transposed or not: the eight row
+     * streams prefetch well); only a partial last row panel is copied, zero-padded, into this thread's buffer.
+     */
+    private static void macro(boolean transA, float[] a, int aOff, int lda, boolean packB, float[] bp, float[] bEdge,
+            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add, int r0, int r1, int jc, int nc,
+            int pc, int kc, float[][] bufs) {
+        int ars = transA ? 1 : lda, aks = transA ? lda : 1;
+        for (int ic = r0; ic < r1; ic += MC) {
+            int mc = Math.min(MC, r1 - ic);
+            float[] aEdge = null;
+            if (mc % MR != 0) {
+                aEdge = buffer(bufs, A_EDGE, MR * kc);
+                GemmPacking.packA(transA, a, aOff, lda, ic + mc / MR * MR, mc % MR, pc, kc, MR, aEdge);
+            }
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                float[] bt;
+                int bo, bs;
+                if (packB) {
+                    bt = bp;
+                    bo = jr * kc;
+                    bs = NR;
+                } else if (nr < NR) {
+                    bt = bEdge;
+                    bo = 0;
+                    bs = NR;
+                } else {
+                    bt = b;
+                    bo = bOff + pc * ldb + jc + jr;
+                    bs = ldb;
+                }
+                int co = cOff + ic * ldc + jc + jr;
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int mr = Math.min(MR, mc - ir);
+                    if (mr == MR) {
+                        int ao = transA ? aOff + pc * lda + ic + ir : aOff + (ic + ir) * lda + pc;
+                        if (nr == NR) {
+                            VectorGemmKernels.kernel(kc, a, ao, ars, aks, bt, bo, bs, c, co + ir * ldc, ldc, add);
+                            continue;
                         }
-                        int co = cOff + ic * ldc + jc + jr;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            float[] at = ap;
-                            int ao, as = ars, ks = aks;
-                            if (packA) {
-                                ao = ir * kc;
-                            } else if (mr < MR) {
-                                at = aEdge;
-                                ao = 0;
-                                as = 1;
-                                ks = MR;
-                            } else {
-                                ao = transA ? aOff + pc * lda + ic + ir : aOff + (ic + ir) * lda + pc;
-                            }
-                            if (mr == MR && nr == NR) {
-                                VectorGemmKernels.kernel(kc, at, ao, as, ks, bt, bo, bs, c, co + ir * ldc, ldc, add);
-                            } else {
-                                // Partial tile: full tile from zero-padded panels into scratch, then copy the part
-                                // that exists.
-                                float[] t = buffer(bufs, TILE, MR * NR);
-                                VectorGemmKernels.kernel(kc, at, ao, as, ks, bt, bo, bs, t, 0, NR, false);
-                                mergeTile(t, mr, nr, c, co + ir * ldc, ldc, add);
-                            }
-                        }
+                        partialTile(kc, a, ao, ars, aks, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
+                    } else {
+                        partialTile(kc, aEdge, 0, 1, MR, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
                     }
                 }
             }
         }
+    }
+
+    /** A partial tile: a full tile from zero-padded panels into scratch, then only the existing part into C. */
+    private static void partialTile(int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int bks, int mr,
+            int nr, float[] c, int co, int ldc, boolean add, float[][] bufs) {
+        float[] t = buffer(bufs, TILE, MR * NR);
+        VectorGemmKernels.kernel(kc, a, ao, ars, aks, b, bo, bks, t, 0, NR, false);
+        mergeTile(t, mr, nr, c, co, ldc, add);
     }
 
     /** Writes (or adds, when {@code add}) the top-left {@code mr x nr} of scratch tile {@code t} into C. */

@@ -1,0 +1,196 @@
+// GemmTest: the fast GEMM (Gemm.sgemm with the Vector API) against the scalar reference (Gemm.sgemmReference) on
+// random shapes around the tile sizes, all transpose combinations, offsets, padded leading dimensions, both C
+// modes and 1 and 2 threads; plus empty products and argument errors.
+package dev.kindling.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GemmTest {
+    private static final int[] DIMS = {1, 7, 8, 15, 16, 17, 31, 32, 33, 65, 129, 257};
+
+    private int savedThreads;
+
+    @BeforeEach
+    void save() {
+        savedThreads = Parallel.threads();
+        VectorSupport.setEnabled(true);
+    }
+
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(savedThreads);
+        VectorSupport.setEnabled(true);
+    }
+
+    /** One random case: sizes, flags, offsets and padding; checks fast against reference. */
+    private static void check(SplittableRandom rnd, int m, int n, int k, boolean tA, boolean tB, boolean acc) {
+        int lda = (tA ? m : k) + (rnd.nextBoolean() ? 0 : rnd.nextInt(1, 5));
+        int ldb = (tB ? k : n) + (rnd.nextBoolean() ? 0 : rnd.nextInt(1, 5));
+        int ldc = n + (rnd.nextBoolean() ? 0 : rnd.nextInt(1, 5));
+        int aOff = rnd.nextInt(0, 4), bOff = rnd.nextInt(0, 4), cOff = rnd.nextInt(0, 4);
+        float[] a = random(rnd, aOff + lda * (tA ? k : m) + rnd.nextInt(0, 3));
+        float[] b = random(rnd, bOff + ldb * (tB ? n : k) + rnd.nextInt(0, 3));
+        float[] c = random(rnd, cOff + ldc * m + rnd.nextInt(0, 3));
+        float[] expected = c.clone();
+        Gemm.sgemm(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc);
+        Gemm.sgemmReference(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, expected, cOff, ldc, acc);
+        String what = "m=" + m + " n=" + n + " k=" + k + " transA=" + tA + " transB=" + tB + " accumulate=" + acc
+                + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc + " offsets=" + aOff + "," + bOff + "," + cOff
+                + " threads=" + Parallel.threads();
+        for (int x = 0; x < c.length; x++) {
+            int rel = x - cOff;
+            boolean inC = rel >= 0 && rel / ldc < m && rel % ldc < n;
+            if (!inC) {
+                // Padding between rows and around C must be untouched, bit for bit.
+                assertThat(c[x]).as("element %d outside C, %s", x, what).isEqualTo(expected[x]);
+                continue;
+            }
+            int i = rel / ldc, j = rel % ldc;
+            double mag = acc ? Math.abs(expected[x]) : 0;
+            for (int p = 0; p < k; p++) {
+                float av = tA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                float bv = tB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                mag += Math.abs((double) av * bv);
+            }
+            double tol = 4 * k * Math.ulp(1f) * mag + 1e-30;
+            assertThat((double) c[x]).as("C(%d,%d), %s", i, j, what).isCloseTo(expected[x],
+                    org.assertj.core.data.Offset.offset(tol));
+        }
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
+    void fastMatchesReferenceOnEdgeSizes(int threads) {
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(1234 + threads);
+        for (int trans = 0; trans < 4; trans++) {
+            boolean tA = (trans & 1) != 0, tB = (trans & 2) != 0;
+            for (int m : DIMS) {
+                for (int n : DIMS) {
+                    // k: one small, one around the tile, one random; big-dimension combinations only once each
+                    int k = DIMS[rnd.nextInt(DIMS.length)];
+                    if ((long) m * n * k > 2_000_000) k = 1 + rnd.nextInt(16);
+                    check(rnd, m, n, k, tA, tB, rnd.nextBoolean());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
+    void fastMatchesReferenceOnRandomShapes(int threads) {
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(99 + threads);
+        for (int t = 0; t < 150; t++) {
+            int m = rnd.nextInt(1, 80), n = rnd.nextInt(1, 120), k = rnd.nextInt(1, 100);
+            check(rnd, m, n, k, rnd.nextBoolean(), rnd.nextBoolean(), rnd.nextBoolean());
+        }
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
+    void fastMatchesReferenceAcrossCacheBlocks(int threads) {
+        // Larger than one MC x KC block and with more than 4 column panels: packed A and B, several k blocks.
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(7 + threads);
+        check(rnd, 250, 161, 530, false, false, false);
+        check(rnd, 243, 170, 513, true, true, true);
+        check(rnd, 17, 1100, 70, false, false, true); // packed non-transposed B, 1100 = 34*32 + 12
+        check(rnd, 300, 40, 600, true, false, false); // row split, in-place operands
+    }
+
+    @Test
+    void mlpShapesMatchReference() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            check(rnd, 64, 256, 784, false, false, false); // forward
+            check(rnd, 784, 256, 64, true, false, true); // weight gradient x^T dy
+            check(rnd, 64, 784, 256, false, true, false); // input gradient dy W^T
+        }
+    }
+
+    @Test
+    void scalarDispatchMatchesReferenceExactly() {
+        VectorSupport.setEnabled(false);
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] a = random(rnd, 6 * 5), b = random(rnd, 5 * 4), c = new float[6 * 4], r = new float[6 * 4];
+        Gemm.sgemm(false, false, 6, 4, 5, a, 0, 5, b, 0, 4, c, 0, 4, false);
+        Gemm.sgemmReference(false, false, 6, 4, 5, a, 0, 5, b, 0, 4, r, 0, 4, false);
+        assertThat(c).containsExactly(r);
+    }
+
+    @Test
+    void referenceComputesKnownProduct() {
+        // [1 2 3; 4 5 6] * [7 8; 9 10; 11 12] = [58 64; 139 154]
+        float[] a = {1, 2, 3, 4, 5, 6}, b = {7, 8, 9, 10, 11, 12};
+        float[] c = new float[4];
+        Gemm.sgemmReference(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false);
+        assertThat(c).containsExactly(58, 64, 139, 154);
+        float[] at = {1, 4, 2, 5, 3, 6}, bt = {7, 9, 11, 8, 10, 12}; // stored transposed
+        float[] d = {1, 1, 1, 1};
+        Gemm.sgemm(true, true, 2, 2, 3, at, 0, 2, bt, 0, 3, d, 0, 2, true);
+        assertThat(d).containsExactly(59, 65, 140, 155);
+    }
+
+    @Test
+    void emptyProducts() {
+        float[] c = {5, 5, 5, 5};
+        Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 0, new float[0], 0, 2, c, 0, 2, true);
+        assertThat(c).containsExactly(5, 5, 5, 5);
+        Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 0, new float[0], 0, 2, c, 0, 2, false);
+        assertThat(c).containsExactly(0, 0, 0, 0);
+        Gemm.sgemm(false, false, 0, 3, 4, null, 0, 4, null, 0, 3, null, 0, 3, false); // nothing to do
+        float[] d = {7, 7};
+        Gemm.sgemm(false, false, 1, 0, 4, new float[4], 0, 4, new float[0], 0, 0, d, 0, 0, false);
+        assertThat(d).containsExactly(7, 7);
+    }
+
+    @Test
+    void argumentErrorsNameTheProblem() {
+        float[] a = new float[6], b = new float[6], c = new float[4];
+        assertThatThrownBy(() -> Gemm.sgemm(false, false, -1, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("m=-1")
+                .hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 3, a, 1, 3, b, 0, 2, c, 0, 2, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A is stored as [m,k] = 2x3")
+                .hasMessageContaining("aOff=1").hasMessageContaining("a.length >= 7").hasMessageContaining("a.length=6");
+        assertThatThrownBy(() -> Gemm.sgemm(false, true, 2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("B is stored as [n,k] = 2x3")
+                .hasMessageContaining("ldb must be >= 3, got ldb=2");
+        assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 1, 2, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("C is stored as [m,n] = 2x2")
+                .hasMessageContaining("c.length >= 5");
+        assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 3, a, -2, 3, b, 0, 2, c, 0, 2, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("aOff=-2");
+        assertThatThrownBy(() -> Gemm.sgemm(true, false, 2, 2, 3, null, 0, 2, b, 0, 2, c, 0, 2, false))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("array a (A) is null");
+        float[] shared = new float[20];
+        assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 2, shared, 0, 2, b, 0, 2, shared, 2, 2, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("C overlaps A");
+        assertThatThrownBy(() -> Gemm.sgemmReference(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, new float[3], 0, 2,
+                false)).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("sgemmReference(");
+    }
+
+    @Test
+    void warmupIsIdempotent() {
+        KernelWarmup.warmup();
+        long t = System.nanoTime();
+        KernelWarmup.warmup();
+        assertThat(System.nanoTime() - t).isLessThan(50_000_000L);
+    }
+}
