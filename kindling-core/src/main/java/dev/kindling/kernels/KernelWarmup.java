@@ -22,7 +22,42 @@ public final class KernelWarmup {
             done = true;
             if (!VectorSupport.enabled()) return;
             warmupGemm();
-            // Add further kernel families here, e.g. warmupElementwise();
+            warmupElementwise();
+            // Add further kernel families here.
+        }
+    }
+
+    /**
+     * Elementwise, reduction and softmax-row kernels: a few thousand calls on 100 floats (odd length: full vectors
+     * and the masked tail) per op, ~100 ms in all, so activations and losses of the first batch run compiled.
+     */
+    private static void warmupElementwise() {
+        int n = 100;
+        float[] x = new float[n], y = new float[n], out = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (i % 17) * 0.1f - 0.8f;
+            y[i] = 0.5f + (i % 5) * 0.1f;
+        }
+        long deadline = System.nanoTime() + 300_000_000L;
+        for (int it = 0; it < 3000 && System.nanoTime() < deadline; it++) {
+            for (UnaryOp op : UnaryOp.values()) {
+                if (!VectorKernels.hasVectorUnary(op)) continue;
+                VectorKernels.unary(op, y, 0, out, 0, n, 0.1f);
+            }
+            VectorKernels.unaryBackward(UnaryOp.RELU, x, 0, y, 0, y, 0, out, 0, n, 0f);
+            VectorKernels.unaryBackward(UnaryOp.TANH, x, 0, y, 0, y, 0, out, 0, n, 0f);
+            VectorKernels.unaryBackward(UnaryOp.SIGMOID, x, 0, y, 0, y, 0, out, 0, n, 0f);
+            for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV, BinaryOp.MAX}) {
+                VectorKernels.binary(op, x, 0, 1, y, 0, 1, out, 0, n);
+                VectorKernels.binary(op, x, 0, 1, y, 0, 0, out, 0, n);
+            }
+            VectorKernels.axpy(0.5f, x, 0, out, 0, n);
+            VectorKernels.affine(x, 0, out, 0, n, 2f, 1f);
+            VectorKernels.sum(x, 0, n);
+            VectorKernels.max(x, 0, n);
+            VectorKernels.dot(x, 0, y, 0, n);
+            VectorKernels.softmaxRow(x, 0, out, 0, n, false);
+            VectorKernels.softmaxRow(x, 0, out, 0, n, true);
         }
     }
 

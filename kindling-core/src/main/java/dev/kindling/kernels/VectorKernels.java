@@ -74,19 +74,19 @@ final class VectorKernels {
     private static FloatVector unaryV(UnaryOp op, FloatVector v, float alpha) {
         return switch (op) {
             case NEG -> v.neg();
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
+            case EXP -> VectorMath.exp(v);
+            case LOG -> VectorMath.log(v);
             case SQRT -> v.sqrt();
             case ABS -> v.abs();
             case RELU -> v.max(0f).blend(v, v.test(VectorOperators.IS_NAN));
             case LEAKY_RELU -> v.blend(v.mul(alpha), v.compare(VectorOperators.LE, 0f));
             case SIGMOID -> sigmoid(v);
-            case TANH -> v.lanewise(VectorOperators.TANH);
+            case TANH -> VectorMath.tanh(v);
             case SILU -> v.mul(sigmoid(v));
             case GELU -> v.mul(0.5f).mul(erf(v.mul((float) UnaryOp.INV_SQRT_2)).add(1f));
             case GELU_TANH -> {
                 FloatVector u = v.mul(v).mul(v).mul(0.044715f).add(v).mul((float) UnaryOp.SQRT_2_OVER_PI);
-                yield v.mul(0.5f).mul(u.lanewise(VectorOperators.TANH).add(1f));
+                yield v.mul(0.5f).mul(VectorMath.tanh(u).add(1f));
             }
             case SQUARE -> v.mul(v);
             default -> throw new IllegalStateException("no vector form for " + op);
@@ -94,7 +94,7 @@ final class VectorKernels {
     }
 
     private static FloatVector sigmoid(FloatVector v) {
-        return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+        return FloatVector.broadcast(S, 1f).div(VectorMath.exp(v.neg()).add(1f));
     }
 
     /** erf with the same Chebyshev fit as {@link UnaryOp#erf} (|error| < 1.2e-7 before float rounding). */
@@ -111,7 +111,7 @@ final class VectorKernels {
         p = t.mul(p).add(0.37409196f);
         p = t.mul(p).add(1.00002368f);
         p = t.mul(p).add(-1.26551223f);
-        FloatVector r = t.mul(z.mul(z).neg().add(p).lanewise(VectorOperators.EXP));
+        FloatVector r = t.mul(VectorMath.exp(z.mul(z).neg().add(p)));
         FloatVector pos = r.neg().add(1f);
         return pos.blend(r.sub(1f), x.compare(VectorOperators.LT, 0f));
     }
@@ -160,6 +160,18 @@ final class VectorKernels {
         for (; i < n; i++) out[oo + i] = x[xo + i] * scale + shift;
     }
 
+    /**
+     * Sum of the lanes in lane order. Not reduceLanes(ADD): its C2 intrinsic adds in a different order than its
+     * interpreted fallback, so results would change with JIT timing (measured: ~50% of 16-lane sums differ).
+     */
+    static float sumLanes(FloatVector v) {
+        float[] t = new float[L];
+        v.intoArray(t, 0);
+        float s = 0;
+        for (int i = 0; i < L; i++) s += t[i];
+        return s;
+    }
+
     static float sum(float[] x, int xo, int n) {
         FloatVector acc = FloatVector.zero(S), acc2 = FloatVector.zero(S);
         int i = 0, bound2 = n - 2 * L + 1;
@@ -167,7 +179,7 @@ final class VectorKernels {
             acc = acc.add(FloatVector.fromArray(S, x, xo + i));
             acc2 = acc2.add(FloatVector.fromArray(S, x, xo + i + L));
         }
-        float s = acc.add(acc2).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc.add(acc2));
         for (; i < n; i++) s += x[xo + i];
         return s;
     }
@@ -185,7 +197,7 @@ final class VectorKernels {
         FloatVector acc = FloatVector.zero(S);
         int i = 0, bound = S.loopBound(n);
         for (; i < bound; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
@@ -201,11 +213,11 @@ final class VectorKernels {
         int i = 0;
         for (; i < n; i += L) {
             VectorMask<Float> mk = S.indexInRange(i, n);
-            FloatVector e = FloatVector.fromArray(S, x, xo + i, mk).sub(m).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xo + i, mk).sub(m));
             if (!log) e.intoArray(out, oo + i, mk);
             acc = acc.add(e, mk);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         if (log) {
             // (x - m) - log s, not x - (m + log s): the latter loses digits for large logits.
             float ls = (float) Math.log(s);
