@@ -120,7 +120,7 @@ public final class Main implements Callable<Integer> {
                 "Options of GemmBench:",
                 "  --threads 1,2     thread counts to measure (default: 1,2)",
                 "  --sizes 256,512   square sizes (default: 256,512,1024,2048)",
-                "  --reps N          measured repetitions per case (default: 5)",
+                "  --reps N          measured repetitions per case (default: 9)",
                 "  --no-shapes       skip the MLP-shaped (skinny) cases",
                 "The numpy side needs python3 + numpy; without them only Kindling's",
                 "numbers are printed. numpy runs with OPENBLAS_CORETYPE and",

@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * Compares Kindling {@link Gemm#sgemm} with numpy/OpenBLAS: square sizes and the MLP forward/backward shapes.
  *
  * <p>Options: {@code --threads 1,2} (default: 1 and 2), {@code --sizes 256,512,1024,2048}, {@code --reps N}
- * (measured reps per case, default 5), {@code --no-shapes} (skip the skinny MLP shapes).
+ * (measured reps per case, default 9: this 2-core VM is noisy), {@code --no-shapes} (skip the skinny MLP shapes).
  */
 public final class GemmBench {
     /** One GEMM case: C[m,n] = op(A)[m,k] op(B)[k,n]. */
@@ -171,7 +171,7 @@ public final class GemmBench {
     public static void main(String[] args) throws IOException {
         int[] threadCounts = {1, 2};
         int[] sizes = {256, 512, 1024, 2048};
-        int reps = 5;
+        int reps = 9;
         boolean shapes = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {

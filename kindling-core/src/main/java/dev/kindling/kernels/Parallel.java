@@ -76,6 +76,29 @@ public final class Parallel {
         forRange(tasks, 1, body);
     }
 
+    /** A body that processes one task index. */
+    @FunctionalInterface
+    public interface TaskBody {
+        void run(int task);
+    }
+
+    /**
+     * Runs {@code body(i)} for every {@code i < tasks}; threads take the next task from a shared counter, so a thread
+     * slowed by the OS (a busy or virtualised core) ends up doing fewer tasks instead of holding everyone up. Each
+     * task's work must not depend on which thread runs it (then results stay deterministic).
+     */
+    public static void forDynamic(int tasks, TaskBody body) {
+        int t = Math.min(threads, tasks);
+        if (t <= 1 || IN_REGION.get()) {
+            for (int i = 0; i < tasks; i++) body.run(i);
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        forRange(t, 1, (lo, hi) -> {
+            for (int i; (i = next.getAndIncrement()) < tasks; ) body.run(i);
+        });
+    }
+
     private static void runChunks(int n, int chunks, RangeBody body) {
         Worker[] ws = ensureWorkers(chunks - 1);
         Job job = new Job(body, n, chunks);

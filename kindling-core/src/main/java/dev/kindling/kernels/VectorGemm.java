@@ -69,8 +69,11 @@ final class VectorGemm {
                     bEdge = packBEdge(bufs, b, bOff, ldb, pc, kc, jc, nc);
                 }
                 float[] bpf = bp, bEdgef = bEdge;
-                Parallel.forRange(rowTiles, 1, (lo, hi) -> macro(transA, a, aOff, lda, packB, bpf, bEdgef, b, bOff,
-                        ldb, c, cOff, ldc, add, lo * MR, Math.min(m, hi * MR), jc0, nc, pc0, kc, BUFFERS.get()));
+                // Dynamic chunks of row tiles (~4 per thread): a thread that the OS slows down takes fewer.
+                int chunk = Math.max(1, rowTiles / (4 * Parallel.threads()));
+                int tasks = (rowTiles + chunk - 1) / chunk;
+                Parallel.forDynamic(tasks, t -> macro(transA, a, aOff, lda, packB, bpf, bEdgef, b, bOff, ldb, c, cOff,
+                        ldc, add, t * chunk * MR, Math.min(m, (t + 1) * chunk * MR), jc0, nc, pc0, kc, BUFFERS.get()));
             }
         }
     }
