@@ -12,10 +12,11 @@ package dev.kindling.kernels;
 final class VectorGemm {
     static final int MR = VectorGemmKernels.MR;
     static final int NR = VectorGemmKernels.NR;
-    /** Rows of C per macro-kernel pass (A is read in place, so this only orders the loops). */
-    static final int MC = 240 / MR * MR;
+    /** Rows of C per macro-kernel pass (A is read in place, so this only orders the loops). Tunable for other
+     *  machines with -Dkindling.gemm.mc / -Dkindling.gemm.kc; 120 measured 2-5% slower here at n=2048. */
+    static final int MC = Integer.getInteger("kindling.gemm.mc", 240) / MR * MR;
     /** Depth per block: long enough to amortize C updates, short enough for a B panel (KC x NR) to sit in L2. */
-    static final int KC = 1024;
+    static final int KC = Integer.getInteger("kindling.gemm.kc", 1024);
     /** Columns of op(B) per packed block (KC x NC floats = 16 MiB, within the shared L3). */
     static final int NC = 4096 / NR * NR;
     /** Below this many flops one thread does the whole product: the hand-off would cost more than it saves. */
