@@ -8,7 +8,24 @@ public final class Strided {
 
     /** Copies the float32 view {@code t} into {@code dst[dstOff ..]} in row-major order. */
     public static void copy(Tensor t, float[] dst, int dstOff) {
-        float[] src = t.storage().floats();
+        t.requireDType("copy", DType.FLOAT32);
+        copyAny(t, t.storage().floats(), dst, dstOff);
+    }
+
+    /** Copies the int64 view {@code t} into {@code dst[dstOff ..]}. */
+    public static void copy(Tensor t, long[] dst, int dstOff) {
+        t.requireDType("copy", DType.INT64);
+        copyAny(t, t.storage().longs(), dst, dstOff);
+    }
+
+    /** Copies the bool view {@code t} into {@code dst[dstOff ..]}. */
+    public static void copy(Tensor t, boolean[] dst, int dstOff) {
+        t.requireDType("copy", DType.BOOL);
+        copyAny(t, t.storage().bools(), dst, dstOff);
+    }
+
+    /** One loop for every primitive array type: whole rows by arraycopy, strided rows element by element. */
+    private static void copyAny(Tensor t, Object src, Object dst, int dstOff) {
         int n = t.numel();
         if (n == 0) return;
         if (t.isContiguous()) {
@@ -21,7 +38,7 @@ public final class Strided {
         int p = t.offset(), o = dstOff;
         while (true) {
             if (is == 1) System.arraycopy(src, p, dst, o, inner);
-            else for (int i = 0, q = p; i < inner; i++, q += is) dst[o + i] = src[q];
+            else stridedRow(src, p, is, dst, o, inner);
             o += inner;
             int d = r - 2;
             for (; d >= 0; d--) {
@@ -34,57 +51,21 @@ public final class Strided {
         }
     }
 
-    /** Copies the int64 view {@code t} into {@code dst[dstOff ..]}. */
-    public static void copy(Tensor t, long[] dst, int dstOff) {
-        long[] src = t.storage().longs();
-        int n = t.numel();
-        if (n == 0) return;
-        if (t.isContiguous()) {
-            System.arraycopy(src, t.offset(), dst, dstOff, n);
-            return;
-        }
-        int[] shape = t.shape(), st = t.strides();
-        int r = shape.length, inner = shape[r - 1], is = st[r - 1];
-        int[] idx = new int[r];
-        int p = t.offset(), o = dstOff;
-        while (true) {
-            for (int i = 0, q = p; i < inner; i++, q += is) dst[o + i] = src[q];
-            o += inner;
-            int d = r - 2;
-            for (; d >= 0; d--) {
-                p += st[d];
-                if (++idx[d] < shape[d]) break;
-                p -= st[d] * shape[d];
-                idx[d] = 0;
+    private static void stridedRow(Object src, int p, int is, Object dst, int o, int n) {
+        switch (src) {
+            case float[] s -> {
+                float[] d = (float[]) dst;
+                for (int i = 0; i < n; i++, p += is) d[o + i] = s[p];
             }
-            if (d < 0) return;
-        }
-    }
-
-    /** Copies the bool view {@code t} into {@code dst[dstOff ..]}. */
-    public static void copy(Tensor t, boolean[] dst, int dstOff) {
-        boolean[] src = t.storage().bools();
-        int n = t.numel();
-        if (n == 0) return;
-        if (t.isContiguous()) {
-            System.arraycopy(src, t.offset(), dst, dstOff, n);
-            return;
-        }
-        int[] shape = t.shape(), st = t.strides();
-        int r = shape.length, inner = shape[r - 1], is = st[r - 1];
-        int[] idx = new int[r];
-        int p = t.offset(), o = dstOff;
-        while (true) {
-            for (int i = 0, q = p; i < inner; i++, q += is) dst[o + i] = src[q];
-            o += inner;
-            int d = r - 2;
-            for (; d >= 0; d--) {
-                p += st[d];
-                if (++idx[d] < shape[d]) break;
-                p -= st[d] * shape[d];
-                idx[d] = 0;
+            case long[] s -> {
+                long[] d = (long[]) dst;
+                for (int i = 0; i < n; i++, p += is) d[o + i] = s[p];
             }
-            if (d < 0) return;
+            case boolean[] s -> {
+                boolean[] d = (boolean[]) dst;
+                for (int i = 0; i < n; i++, p += is) d[o + i] = s[p];
+            }
+            default -> throw new IllegalStateException("unsupported storage " + src.getClass());
         }
     }
 
