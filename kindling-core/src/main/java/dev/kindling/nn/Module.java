@@ -285,9 +285,13 @@ public abstract class Module {
     /** PyTorch-style nested representation. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(').append(extraRepr());
-        if (!children.isEmpty()) {
+        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(');
+        String extra = extraRepr();
+        if (children.isEmpty()) {
+            sb.append(extra);
+        } else {
             sb.append('\n');
+            if (!extra.isEmpty()) sb.append("  ").append(extra.replace("\n", "\n  ")).append('\n');
             for (var e : children.entrySet()) {
                 String child = String.valueOf(e.getValue()).replace("\n", "\n  ");
                 sb.append("  (").append(e.getKey()).append("): ").append(child).append('\n');
