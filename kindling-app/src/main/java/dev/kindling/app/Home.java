@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Locates files shipped in the repository, such as {@code data/mnist}. */
-final class Home {
+public final class Home {
     private Home() {}
 
     /** The path of {@code relative} under the Kindling home (falls back to the working directory). */
-    static Path resolve(String relative) {
+    public static Path resolve(String relative) {
         String prop = System.getProperty("kindling.home");
         if (prop != null && Files.exists(Path.of(prop, relative))) return Path.of(prop, relative);
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent())

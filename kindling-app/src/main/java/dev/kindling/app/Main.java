@@ -2,6 +2,7 @@
 // JDK 25+, builds on first use and adds --add-modules jdk.incubator.vector.
 package dev.kindling.app;
 
+import dev.kindling.app.examples.ExampleCommand;
 import dev.kindling.kernels.Parallel;
 import dev.kindling.kernels.VectorSupport;
 import java.io.PrintStream;
@@ -23,13 +24,13 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Entry point of the {@code kindling} command: {@code quickstart}, {@code bench gemm}, {@code info}. */
+/** Entry point of the {@code kindling} command: {@code quickstart}, {@code example}, {@code bench gemm}, {@code info}. */
 @Command(
         name = "kindling",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Kindling: pure-Java deep learning (tensors, autograd, Vector API kernels).",
-        subcommands = {Quickstart.class, Main.Bench.class, Main.Info.class, HelpCommand.class},
+        subcommands = {Quickstart.class, ExampleCommand.class, Main.Bench.class, Main.Info.class, HelpCommand.class},
         footerHeading = "%nLauncher:%n",
         footer = {
             "  ./kindling test [mvn args]  run the whole test suite (mvn -B -ntp test)",
