@@ -300,7 +300,16 @@ public final class ConfusionMatrix {
 
     /** Width in pixels of {@link #toSvg()} and {@link #writePng(Path)}. */
     public int imageWidth() {
-        return leftMargin() + numClasses * cellSize() + MARGIN;
+        return Math.max(leftMargin() + numClasses * cellSize() + MARGIN, titleWidth() + 2 * MARGIN);
+    }
+
+    private String title() {
+        return "Confusion matrix (n=" + total() + ")";
+    }
+
+    /** Estimated width of the bold title (about 0.62 em per character), so a 2-class image does not clip it. */
+    private int titleWidth() {
+        return (int) Math.ceil(title().length() * (FONT + 2) * 0.62);
     }
 
     /** Height in pixels of {@link #toSvg()} and {@link #writePng(Path)}. */
@@ -313,7 +322,9 @@ public final class ConfusionMatrix {
         int cell = cellSize(), left = leftMargin(), top = MARGIN + 2 * FONT + 8;
         Canvas c = new Canvas(imageWidth(), imageHeight());
         int gridW = numClasses * cell;
-        c.text(left + gridW / 2.0, MARGIN + FONT + 2, "Confusion matrix (n=" + total() + ")", FONT + 2, 0x222222,
+        double titleX = Math.min(Math.max(left + gridW / 2.0, MARGIN + titleWidth() / 2.0),
+                imageWidth() - MARGIN - titleWidth() / 2.0);
+        c.text(titleX, MARGIN + FONT + 2, title(), FONT + 2, 0x222222,
                 Canvas.Anchor.MIDDLE, true, false);
         long max = 0;
         for (long[] row : counts) for (long v : row) max = Math.max(max, v);
