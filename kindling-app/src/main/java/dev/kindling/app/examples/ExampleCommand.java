@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
             TextClassification.class,
             Boston.class,
             MemoryCheck.class,
+            Mnist.class,
+            FashionMnist.class,
             HelpCommand.class
         })
 public final class ExampleCommand implements Callable<Integer> {
