@@ -52,7 +52,7 @@ public final class HistoryLogger implements Callback {
         if (file == null) return;
         Path target = inOutputDir ? ctx.outputDir().resolve(file) : file;
         try {
-            AtomicFiles.writeString(target, text);
+            dev.kindling.io.AtomicFiles.writeString(target, text);
         } catch (IOException e) {
             throw new UncheckedIOException("HistoryLogger: cannot write " + target + ": " + e.getMessage(), e);
         }
