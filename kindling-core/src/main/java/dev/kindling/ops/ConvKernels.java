@@ -219,6 +219,9 @@ public final class ConvKernels {
                 int ihOff = ki * g.dilH() - g.padH();
                 for (int kj = 0; kj < g.kW(); kj++, row++) {
                     int iwOff = kj * g.dilW() - g.padW();
+                    // Output columns whose input column is inside the image, for this kernel column (hoisted:
+                    // the divisions per output row were 12% of LeNet training).
+                    int owFirst = Math.ceilDiv(-iwOff, sW), owLast = Math.floorDiv(inW - 1 - iwOff, sW) + 1;
                     int dst = row * cols - p0;
                     for (int p = p0; p < p1; ) {
                         int oh = p / outW, ow = p - oh * outW, owEnd = Math.min(outW, ow + (p1 - p));
@@ -226,8 +229,8 @@ public final class ConvKernels {
                         if (ih < 0 || ih >= inH) {
                             Arrays.fill(col, d + ow, d + owEnd, 0f);
                         } else {
-                            int lo = Math.min(owEnd, Math.max(ow, Math.ceilDiv(-iwOff, sW)));
-                            int hi = Math.max(lo, Math.min(owEnd, Math.floorDiv(inW - 1 - iwOff, sW) + 1));
+                            int lo = Math.min(owEnd, Math.max(ow, owFirst));
+                            int hi = Math.max(lo, Math.min(owEnd, owLast));
                             int src = plane + ih * inW + iwOff;        // x index of output column ow is src + ow*sW
                             Arrays.fill(col, d + ow, d + lo, 0f);
                             if (sW == 1) System.arraycopy(x, src + lo, col, d + lo, hi - lo);
@@ -251,13 +254,16 @@ public final class ConvKernels {
                 int ihOff = ki * g.dilH() - g.padH();
                 for (int kj = 0; kj < g.kW(); kj++, row++) {
                     int iwOff = kj * g.dilW() - g.padW();
+                    // Output columns whose input column is inside the image, for this kernel column (hoisted:
+                    // the divisions per output row were 12% of LeNet training).
+                    int owFirst = Math.ceilDiv(-iwOff, sW), owLast = Math.floorDiv(inW - 1 - iwOff, sW) + 1;
                     int dst = row * cols - p0;
                     for (int p = p0; p < p1; ) {
                         int oh = p / outW, ow = p - oh * outW, owEnd = Math.min(outW, ow + (p1 - p));
                         int ih = oh * sH + ihOff, d = dst + p - ow;
                         if (ih >= 0 && ih < inH) {
-                            int lo = Math.min(owEnd, Math.max(ow, Math.ceilDiv(-iwOff, sW)));
-                            int hi = Math.max(lo, Math.min(owEnd, Math.floorDiv(inW - 1 - iwOff, sW) + 1));
+                            int lo = Math.min(owEnd, Math.max(ow, owFirst));
+                            int hi = Math.max(lo, Math.min(owEnd, owLast));
                             int src = plane + ih * inW + iwOff;
                             if (sW == 1) for (int j = lo; j < hi; j++) gx[src + j] += col[d + j];
                             else for (int j = lo; j < hi; j++) gx[src + j * sW] += col[d + j];
