@@ -17,8 +17,13 @@ public class Dropout extends Module {
 
     /** Dropout with drop probability {@code p} in [0, 1), masks drawn from {@code g}. */
     public Dropout(float p, Generator g) {
-        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("Dropout: probability p must be in [0, 1), got " + p);
-        if (g == null) throw new IllegalArgumentException("Dropout: generator must not be null");
+        this(p, g, "Dropout");
+    }
+
+    /** For variants (Dropout2d): {@code name} is used in error messages. */
+    protected Dropout(float p, Generator g, String name) {
+        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException(name + ": probability p must be in [0, 1), got " + p);
+        if (g == null) throw new IllegalArgumentException(name + ": generator must not be null");
         this.p = p;
         this.generator = g;
     }
@@ -31,12 +36,18 @@ public class Dropout extends Module {
     @Override
     public Tensor forward(Tensor x) {
         if (!isTraining() || p == 0) return x;
-        // The mask holds 0 or 1/(1-p); multiplying by it is the whole op, and its gradient is g * mask.
-        int n = x.numel();
+        return x.mul(scaledMask(x.shape()));
+    }
+
+    /**
+     * A mask of {@code shape} holding 0 (probability p) or 1/(1-p), drawn in order from the generator.
+     * Multiplying by it (broadcast) is the whole op, and its gradient is g * mask.
+     */
+    protected Tensor scaledMask(int... shape) {
         float scale = 1f / (1f - p);
-        float[] mask = new float[n];
-        for (int i = 0; i < n; i++) mask[i] = generator.nextFloat() < p ? 0f : scale;
-        return x.mul(Tensor.of(mask, x.shape()));
+        float[] mask = new float[dev.kindling.tensor.Shape.numel(shape)];
+        for (int i = 0; i < mask.length; i++) mask[i] = generator.nextFloat() < p ? 0f : scale;
+        return Tensor.of(mask, shape);
     }
 
     @Override

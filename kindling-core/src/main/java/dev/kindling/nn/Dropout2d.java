@@ -15,38 +15,19 @@ import dev.kindling.tensor.Tensor;
  *
  * <p>Example: {@code var drop = new Dropout2d(0.2f, new Generator(7)); drop.forward(features); // [B, 32, 14, 14]}
  */
-public class Dropout2d extends Module {
-    private final float p;
-    private final Generator generator;
-
+public class Dropout2d extends Dropout {
     /** Channel dropout with drop probability {@code p} in [0, 1), masks drawn from {@code g}. */
     public Dropout2d(float p, Generator g) {
-        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("Dropout2d: probability p must be in [0, 1), got " + p);
-        if (g == null) throw new IllegalArgumentException("Dropout2d: generator must not be null");
-        this.p = p;
-        this.generator = g;
-    }
-
-    /** The drop probability. */
-    public float p() {
-        return p;
+        super(p, g, "Dropout2d");
     }
 
     @Override
     public Tensor forward(Tensor x) {
         if (x.dim() != 3 && x.dim() != 4) throw new IllegalArgumentException("Dropout2d: expected input [N, C, H, W] "
                 + "or [N, C, L], got shape " + Shape.str(x.shape()));
-        if (!isTraining() || p == 0) return x;
+        if (!isTraining() || p() == 0) return x;
         int n = x.size(0), c = x.size(1);
-        float scale = 1f / (1f - p);
-        float[] mask = new float[n * c];
-        for (int i = 0; i < mask.length; i++) mask[i] = generator.nextFloat() < p ? 0f : scale;
         int[] maskShape = x.dim() == 4 ? new int[] {n, c, 1, 1} : new int[] {n, c, 1};
-        return x.mul(Tensor.of(mask, maskShape));   // broadcast over the spatial dims; gradient g * mask
-    }
-
-    @Override
-    protected String extraRepr() {
-        return "p=" + Repr.num(p);
+        return x.mul(scaledMask(maskShape));   // broadcast over the spatial dims
     }
 }
