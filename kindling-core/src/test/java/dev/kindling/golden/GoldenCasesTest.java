@@ -65,9 +65,9 @@ class GoldenCasesTest {
         Map<String, Tensor> store = loadStore();
         Map<String, GoldenOp> ops = registry();
         return loadCases().stream().map(c -> DynamicTest.dynamicTest(c.id() + " (" + c.op() + ")", () -> {
-            if (c.isModuleCase()) {
+            if (c.isModuleCase() && !ops.containsKey(c.op())) {
                 MODULE_SKIPPED.incrementAndGet();
-                Assumptions.abort("module case '" + c.id() + "' (" + c.op() + ") needs nn modules; not run here");
+                Assumptions.abort("module case '" + c.id() + "' (" + c.op() + ") is not wired into the harness yet");
             }
             GoldenRunner.Outcome o = GoldenRunner.run(c, ops.get(c.op()), store);
             OUTCOMES.add(o);
