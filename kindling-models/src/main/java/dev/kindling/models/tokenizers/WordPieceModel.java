@@ -1,0 +1,115 @@
+// WordPieceModel: BERT's greedy longest-match-first sub-word model ("unaffable" -> un ##aff ##able), with the
+// unknown-token and max-word-length rules of Hugging Face and a per-word cache.
+package dev.kindling.models.tokenizers;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** WordPiece model (HF {@code models.WordPiece}). */
+final class WordPieceModel implements Models.Model {
+    private static final int CACHE_CAPACITY = 100_000;
+
+    private final Map<String, Integer> vocab;
+    private final String[] tokens;
+    final String unkToken;
+    final String prefix;
+    final int maxInputCharsPerWord;
+    private final ConcurrentHashMap<String, Models.Tokens> cache = new ConcurrentHashMap<>();
+
+    WordPieceModel(Map<String, Integer> vocab, String unkToken, String prefix, int maxInputCharsPerWord) {
+        this.vocab = new java.util.HashMap<>(vocab);
+        this.tokens = Models.invert(vocab);
+        this.unkToken = unkToken;
+        this.prefix = prefix;
+        this.maxInputCharsPerWord = maxInputCharsPerWord;
+    }
+
+    static WordPieceModel fromJson(Map<String, Object> m) {
+        return new WordPieceModel(Models.readVocab(m, "model.vocab"),
+                m.containsKey("unk_token") ? JsonFields.string(m, "unk_token", "model") : "[UNK]",
+                m.containsKey("continuing_subword_prefix") ? JsonFields.string(m, "continuing_subword_prefix", "model")
+                        : "##",
+                JsonFields.integer(m, "max_input_chars_per_word", 100));
+    }
+
+    @Override
+    public Models.Tokens tokenize(String word) {
+        Models.Tokens cached = cache.get(word);
+        if (cached != null) return cached;
+        Models.Tokens t = compute(word);
+        if (cache.size() < CACHE_CAPACITY) cache.put(word, t);
+        return t;
+    }
+
+    private Models.Tokens compute(String word) {
+        int n = word.length();
+        if (word.codePointCount(0, n) > maxInputCharsPerWord) return unk(n);
+        int[] ids = new int[Math.min(n, 16)], starts = new int[ids.length], ends = new int[ids.length];
+        int count = 0, start = 0;
+        StringBuilder sb = new StringBuilder(prefix.length() + n);
+        while (start < n) {
+            int end = n;
+            Integer found = null;
+            while (start < end) {
+                sb.setLength(0);
+                if (start > 0) sb.append(prefix);
+                sb.append(word, start, end);
+                found = vocab.get(sb.toString());
+                if (found != null) break;
+                end -= Character.isLowSurrogate(word.charAt(end - 1)) && end - 2 >= start ? 2 : 1;
+            }
+            if (found == null) return unk(n);
+            if (count == ids.length) {
+                ids = java.util.Arrays.copyOf(ids, count * 2);
+                starts = java.util.Arrays.copyOf(starts, count * 2);
+                ends = java.util.Arrays.copyOf(ends, count * 2);
+            }
+            ids[count] = found;
+            starts[count] = start;
+            ends[count] = end;
+            count++;
+            start = end;
+        }
+        return new Models.Tokens(java.util.Arrays.copyOf(ids, count), java.util.Arrays.copyOf(starts, count),
+                java.util.Arrays.copyOf(ends, count));
+    }
+
+    private Models.Tokens unk(int length) {
+        Integer id = vocab.get(unkToken);
+        if (id == null) throw new IllegalStateException("WordPiece: the unk token \"" + unkToken
+                + "\" is not in the vocabulary, so an unknown word cannot be encoded");
+        return Models.Tokens.single(id, length);
+    }
+
+    @Override
+    public Integer tokenToId(String token) {
+        return vocab.get(token);
+    }
+
+    @Override
+    public String idToToken(int id) {
+        return id >= 0 && id < tokens.length ? tokens[id] : null;
+    }
+
+    @Override
+    public int vocabSize() {
+        return tokens.length;
+    }
+
+    @Override
+    public Map<String, Integer> vocab() {
+        return Models.ordered(tokens);
+    }
+
+    @Override
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "WordPiece");
+        m.put("unk_token", unkToken);
+        m.put("continuing_subword_prefix", prefix);
+        m.put("max_input_chars_per_word", maxInputCharsPerWord);
+        m.put("vocab", vocab());
+        return m;
+    }
+}
