@@ -103,6 +103,22 @@ class GemmTest {
 
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {1, 2})
+    void skinnyPathMatchesReference(int threads) {
+        // m <= 4 takes VectorGemv (B in place); sizes large enough to split across threads, k with a vector tail.
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(5 + threads);
+        for (int m = 1; m <= 5; m++) {
+            for (int trans = 0; trans < 4; trans++) {
+                check(rnd, m, 1100 + rnd.nextInt(40), 300 + rnd.nextInt(40), (trans & 1) != 0, (trans & 2) != 0,
+                        rnd.nextBoolean());
+                check(rnd, m, rnd.nextInt(1, 40), rnd.nextInt(16, 90), (trans & 1) != 0, (trans & 2) != 0,
+                        rnd.nextBoolean());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
     void fastMatchesReferenceAcrossCacheBlocks(int threads) {
         // Larger than one MC x KC block and with more than 4 column panels: packed A and B, several k blocks.
         Parallel.setThreads(threads);
