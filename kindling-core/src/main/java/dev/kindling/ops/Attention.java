@@ -1,12 +1,14 @@
 // Attention: scaled dot-product attention, softmax(Q K^T * scale + mask) V, as PyTorch's
-// F.scaled_dot_product_attention (math semantics). Q K^T and P V are batched GEMMs (Linalg.matmul); scaling,
-// masking and softmax are one fused op per score row, so memory is O(L * S) per head. Single entry point.
+// F.scaled_dot_product_attention (math semantics), with dropout and grouped-query attention. The plain path
+// (batched GEMMs + one fused masked-softmax op, O(L * S) per head) is the reference; causal or unmasked calls
+// without dropout go to the tiled FlashAttention kernel, which never materialises the [L, S] scores.
 package dev.kindling.ops;
 
 import dev.kindling.kernels.Elementwise1D;
 import dev.kindling.kernels.Parallel;
 import dev.kindling.tensor.Autograd;
 import dev.kindling.tensor.DType;
+import dev.kindling.tensor.Generator;
 import dev.kindling.tensor.Shape;
 import dev.kindling.tensor.Tensor;
 
@@ -14,8 +16,12 @@ import dev.kindling.tensor.Tensor;
 public final class Attention {
     /** Score elements per parallel chunk. */
     private static final int GRAIN = 16384;
+    static final String OP = "scaled_dot_product_attention";
 
     private Attention() {}
+
+    /** The attention output and the (post-dropout) attention probabilities {@code [..., L, S]}. */
+    public record Result(Tensor output, Tensor weights) {}
 
     /**
      * Scaled dot-product attention: {@code softmax(q k^T * scale + bias) v}.
@@ -32,27 +38,177 @@ public final class Attention {
      */
     public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor attnMask, boolean isCausal,
                                                    Float scale) {
-        String op = "scaled_dot_product_attention";
-        Elementwise.requireFloat(op, q);
-        Elementwise.requireFloat(op, k);
-        Elementwise.requireFloat(op, v);
-        if (q.dim() < 2 || k.dim() < 2 || v.dim() < 2 || q.size(-1) != k.size(-1) || k.size(-2) != v.size(-2)) {
-            throw new IllegalArgumentException(op + ": expected q [..., L, E], k [..., S, E] and v [..., S, Ev], got q "
-                    + Shape.str(q.shape()) + ", k " + Shape.str(k.shape()) + ", v " + Shape.str(v.shape()));
-        }
-        if (isCausal && attnMask != null) throw new IllegalArgumentException(op + ": pass either attnMask or "
-                + "isCausal=true, not both (fold the causal mask into attnMask)");
-        if (attnMask != null && attnMask.dtype() == DType.INT64) throw new IllegalArgumentException(op + ": attnMask "
-                + "must be bool (true = attend) or float32 (added to the scores), got INT64");
-        float s = scale != null ? scale : (float) (1.0 / Math.sqrt(q.size(-1)));
-        Tensor scores = Linalg.matmul(q, k.transpose(-2, -1));              // [..., L, S]
-        Tensor probs = maskedSoftmax(op, scores, attnMask, isCausal, s);     // [..., L, S]
-        return Linalg.matmul(probs, v);                                     // [..., L, Ev]
+        return scaledDotProductAttention(q, k, v, attnMask, 0f, isCausal, scale, false, null);
     }
 
     /** Attention without mask, not causal, default scale. */
     public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v) {
         return scaledDotProductAttention(q, k, v, null, false, null);
+    }
+
+    /**
+     * Scaled dot-product attention with PyTorch's full argument list
+     * ({@code F.scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal, scale, enable_gqa)}).
+     *
+     * <p>Args as {@link #scaledDotProductAttention(Tensor, Tensor, Tensor, Tensor, boolean, Float)}, plus:
+     * {@code dropoutP} in [0, 1): attention probabilities are zeroed with this probability and the rest scaled by
+     * {@code 1 / (1 - p)}, with masks drawn from {@code generator} (required when {@code dropoutP > 0}; pass 0 in
+     * eval). {@code enableGqa}: grouped-query attention, q {@code [..., Hq, L, E]} with k, v {@code [..., Hkv, S, *]}
+     * where Hq is a multiple of Hkv; query head h uses key/value head {@code h / (Hq / Hkv)} (PyTorch's
+     * repeat_interleave), with no copy of k or v. A mask then broadcasts to {@code [..., Hq, L, S]}.
+     *
+     * <p>Calls without a mask and without dropout run the blocked {@link FlashAttention} kernel (same results up to
+     * float rounding); the others run the reference path, {@link #attentionWithWeights}.
+     *
+     * <p>Example: {@code scaledDotProductAttention(q, k, v, null, 0f, true, null, true, null); // Llama-style GQA}
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor attnMask, float dropoutP,
+                                                   boolean isCausal, Float scale, boolean enableGqa,
+                                                   Generator generator) {
+        validate(q, k, v, attnMask, dropoutP, isCausal, enableGqa, generator);
+        float s = scale != null ? scale : defaultScale(q);
+        if (attnMask == null && dropoutP == 0f && FlashAttention.supports(q, k, v, enableGqa)) {
+            return FlashAttention.attention(q, k, v, isCausal, s, enableGqa);
+        }
+        return reference(q, k, v, attnMask, dropoutP, isCausal, s, enableGqa, generator).output();
+    }
+
+    /**
+     * Causal attention for queries that are the last L of S positions (KV-cache decoding, chunked prefill): query i
+     * sees keys {@code j <= i + S - L}, PyTorch's {@code causal_lower_right} mask. With L == S this is
+     * {@code isCausal}. Runs the fused kernel (no mask tensor) when the shapes allow it, else the reference path.
+     *
+     * <p>Shape: q {@code [..., L, E]}, k {@code [..., S, E]}, v {@code [..., S, Ev]} with S >= L; GQA as
+     * {@link #scaledDotProductAttention(Tensor, Tensor, Tensor, Tensor, float, boolean, Float, boolean, Generator)}.
+     * Example: {@code causalLowerRight(q, cachedK, cachedV, null, true) // q [B, H, T, D], k/v [B, Hkv, past + T, D]}
+     */
+    public static Tensor causalLowerRight(Tensor q, Tensor k, Tensor v, Float scale, boolean enableGqa) {
+        validate(q, k, v, null, 0f, false, enableGqa, null);
+        int len = q.size(-2), keys = k.size(-2);
+        if (keys < len) throw new IllegalArgumentException(OP + " (causal lower-right): needs at least as many keys as "
+                + "queries, got q " + Shape.str(q.shape()) + " and k " + Shape.str(k.shape()));
+        float s = scale != null ? scale : defaultScale(q);
+        if (FlashAttention.supports(q, k, v, enableGqa)) return FlashAttention.attention(q, k, v, true, keys - len, s,
+                enableGqa);
+        boolean[] m = new boolean[len * keys];
+        for (int i = 0; i < len; i++) java.util.Arrays.fill(m, i * keys, i * keys + i + keys - len + 1, true);
+        return reference(q, k, v, Tensor.ofBools(m, len, keys), 0f, false, s, enableGqa, null).output();
+    }
+
+    /**
+     * The reference (math) path of scaled dot-product attention, also returning the attention probabilities
+     * {@code [..., L, S]} (after dropout, as PyTorch's multi-head attention returns them), both differentiable.
+     * Args and shapes as {@link #scaledDotProductAttention(Tensor, Tensor, Tensor, Tensor, float, boolean, Float,
+     * boolean, Generator)}; with {@code enableGqa} the weights have Hq heads. Materialises {@code [..., L, S]}.
+     */
+    public static Result attentionWithWeights(Tensor q, Tensor k, Tensor v, Tensor attnMask, float dropoutP,
+                                              boolean isCausal, Float scale, boolean enableGqa, Generator generator) {
+        validate(q, k, v, attnMask, dropoutP, isCausal, enableGqa, generator);
+        return reference(q, k, v, attnMask, dropoutP, isCausal, scale != null ? scale : defaultScale(q), enableGqa,
+                generator);
+    }
+
+    private static float defaultScale(Tensor q) {
+        return (float) (1.0 / Math.sqrt(q.size(-1)));
+    }
+
+    private static void validate(Tensor q, Tensor k, Tensor v, Tensor attnMask, float dropoutP, boolean isCausal,
+                                 boolean enableGqa, Generator generator) {
+        Elementwise.requireFloat(OP, q);
+        Elementwise.requireFloat(OP, k);
+        Elementwise.requireFloat(OP, v);
+        if (q.dim() < 2 || k.dim() < 2 || v.dim() < 2 || q.size(-1) != k.size(-1) || k.size(-2) != v.size(-2)) {
+            throw new IllegalArgumentException(OP + ": expected q [..., L, E], k [..., S, E] and v [..., S, Ev], got q "
+                    + Shape.str(q.shape()) + ", k " + Shape.str(k.shape()) + ", v " + Shape.str(v.shape()));
+        }
+        if (isCausal && attnMask != null) throw new IllegalArgumentException(OP + ": pass either attnMask or "
+                + "isCausal=true, not both (fold the causal mask into attnMask)");
+        if (attnMask != null && attnMask.dtype() == DType.INT64) throw new IllegalArgumentException(OP + ": attnMask "
+                + "must be bool (true = attend) or float32 (added to the scores), got INT64");
+        if (!(dropoutP >= 0f && dropoutP < 1f)) throw new IllegalArgumentException(OP + ": dropoutP must be in [0, 1), "
+                + "got " + dropoutP);
+        if (dropoutP > 0f && generator == null) throw new IllegalArgumentException(OP + ": dropoutP=" + dropoutP
+                + " needs a Generator for the dropout masks (pass dropoutP=0 in eval)");
+        if (enableGqa) {
+            if (q.dim() < 3 || k.dim() < 3 || v.dim() < 3) throw new IllegalArgumentException(OP + ": enableGqa needs "
+                    + "q [..., Hq, L, E], k [..., Hkv, S, E] and v [..., Hkv, S, Ev], got q " + Shape.str(q.shape())
+                    + ", k " + Shape.str(k.shape()) + ", v " + Shape.str(v.shape()));
+            int hq = q.size(-3), hk = k.size(-3);
+            if (v.size(-3) != hk || hk == 0 || hq % hk != 0) throw new IllegalArgumentException(OP + ": enableGqa "
+                    + "needs the query heads (dim -3 of q, " + hq + ") to be a multiple of the key/value heads (dim -3 "
+                    + "of k and v, " + hk + " and " + v.size(-3) + "), got q " + Shape.str(q.shape()) + ", k "
+                    + Shape.str(k.shape()) + ", v " + Shape.str(v.shape()));
+        }
+    }
+
+    /** The math path. GQA views q as [..., Hkv, G, L, E] against k, v [..., Hkv, 1, S, *] (broadcast, no copy). */
+    private static Result reference(Tensor q, Tensor k, Tensor v, Tensor attnMask, float dropoutP, boolean isCausal,
+                                    float s, boolean enableGqa, Generator generator) {
+        int[] qs = q.shape();
+        if (enableGqa && q.size(-3) != k.size(-3)) {
+            int hk = k.size(-3), group = q.size(-3) / hk, r = q.dim();
+            int[] q5 = new int[r + 1];
+            System.arraycopy(qs, 0, q5, 0, r - 3);
+            q5[r - 3] = hk;
+            q5[r - 2] = group;
+            q5[r - 1] = qs[r - 2];
+            q5[r] = qs[r - 1];
+            Tensor mask5 = null;
+            if (attnMask != null) {
+                int[] scoreShape = gqaScoreShape(q, k);                                  // [..., Hq, L, S]
+                Tensor full = attnMask.expand(broadcastMaskTarget(attnMask, scoreShape)); // [..., Hq, L, S]
+                int[] m5 = q5.clone();
+                m5[r] = k.size(-2);
+                mask5 = full.reshape(m5);                                                // [..., Hkv, G, L, S]
+            }
+            Result res = reference(q.reshape(q5), k.unsqueeze(-3), v.unsqueeze(-3), mask5, dropoutP, isCausal, s,
+                    false, generator);
+            int[] out = res.output().shape(), w = res.weights().shape();
+            return new Result(res.output().reshape(mergeGroup(out)), res.weights().reshape(mergeGroup(w)));
+        }
+        Tensor scores = Linalg.matmul(q, k.transpose(-2, -1));              // [..., L, S]
+        Tensor probs = maskedSoftmax(OP, scores, attnMask, isCausal, s);     // [..., L, S]
+        if (dropoutP > 0f) probs = Elementwise.mul(probs, dropoutMask(probs.shape(), dropoutP, generator));
+        return new Result(Linalg.matmul(probs, v), probs);                  // [..., L, Ev]
+    }
+
+    /** [..., Hkv, G, L, X] -> [..., Hkv * G, L, X]. */
+    private static int[] mergeGroup(int[] s) {
+        int r = s.length;
+        int[] m = new int[r - 1];
+        System.arraycopy(s, 0, m, 0, r - 4);
+        m[r - 4] = s[r - 4] * s[r - 3];
+        m[r - 3] = s[r - 2];
+        m[r - 2] = s[r - 1];
+        return m;
+    }
+
+    /** The GQA score shape [..., Hq, L, S] (batch dims of q and k broadcast, heads from q). */
+    private static int[] gqaScoreShape(Tensor q, Tensor k) {
+        int rq = q.dim(), rk = k.dim();
+        int[] qb = java.util.Arrays.copyOf(q.shape(), rq - 3), kb = java.util.Arrays.copyOf(k.shape(), rk - 3);
+        int[] b = Shape.broadcast(OP + " (batch dims of q and k)", qb, kb);
+        int[] s = java.util.Arrays.copyOf(b, b.length + 3);
+        s[b.length] = q.size(-3);
+        s[b.length + 1] = q.size(-2);
+        s[b.length + 2] = k.size(-2);
+        return s;
+    }
+
+    private static int[] broadcastMaskTarget(Tensor mask, int[] scoreShape) {
+        int[] b = Shape.broadcast(OP + " (attnMask vs scores [..., L, S])", mask.shape(), scoreShape);
+        if (!Shape.same(b, scoreShape)) throw new IllegalArgumentException(OP + ": attnMask of shape "
+                + Shape.str(mask.shape()) + " cannot be broadcast to the attention scores' shape " + Shape.str(scoreShape)
+                + " ([..., L, S])");
+        return scoreShape;
+    }
+
+    /** 0 with probability p, else 1 / (1 - p), drawn in order from {@code g}. */
+    static Tensor dropoutMask(int[] shape, float p, Generator g) {
+        float keep = 1f / (1f - p);
+        float[] m = new float[Shape.numel(shape)];
+        for (int i = 0; i < m.length; i++) m[i] = g.nextFloat() < p ? 0f : keep;
+        return Tensor.of(m, shape);
     }
 
     /**
@@ -117,10 +273,7 @@ public final class Attention {
     }
 
     private static MaskRows maskRows(String op, Tensor mask, int[] scoreShape) {
-        int[] b = Shape.broadcast(op + " (attnMask vs scores [..., L, S])", mask.shape(), scoreShape);
-        if (!Shape.same(b, scoreShape)) throw new IllegalArgumentException(op + ": attnMask of shape "
-                + Shape.str(mask.shape()) + " cannot be broadcast to the attention scores' shape " + Shape.str(scoreShape)
-                + " ([..., L, S])");
+        broadcastMaskTarget(mask, scoreShape);
         Tensor e = mask.detach().expand(scoreShape);
         int r = scoreShape.length, keys = scoreShape[r - 1];
         int[] st = e.strides();

@@ -25,7 +25,7 @@ class GoldenCasesTest {
     /** Op families wired into the harness; each maps cases.json op names to Kindling calls. */
     static final List<GoldenOp.Family> FAMILIES = List.of(new GoldenOpsElementwise(), new GoldenOpsReductions(),
             new GoldenOpsShape(), new GoldenOpsConvPool(), new GoldenOpsLosses(),
-            new GoldenOpsNormsAttention(), new GoldenOpsRecurrent());
+            new GoldenOpsNormsAttention(), new GoldenOpsRecurrent(), new GoldenOpsTransformer());
 
     private static final List<GoldenRunner.Outcome> OUTCOMES = Collections.synchronizedList(new ArrayList<>());
     private static final AtomicInteger MODULE_SKIPPED = new AtomicInteger();

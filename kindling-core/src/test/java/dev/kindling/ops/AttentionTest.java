@@ -143,4 +143,58 @@ class AttentionTest {
         Tensor q4 = rnd(g, 1, 2, 3, 4), k4 = rnd(g, 1, 1, 4, 4), v4 = rnd(g, 1, 1, 4, 2);
         GradCheck.check("sdpa heads broadcast", t -> Attention.scaledDotProductAttention(t[0], t[1], t[2]), q4, k4, v4);
     }
+
+    /** k [B, Hkv, S, E] with each head repeated {@code group} times in place: PyTorch's repeat_interleave(dim=1). */
+    private static Tensor repeatInterleave(Tensor k, int group) {
+        int b = k.size(0), h = k.size(1);
+        return k.unsqueeze(2).expand(b, h, group, k.size(2), k.size(3)).reshape(b, h * group, k.size(2), k.size(3));
+    }
+
+    @Test
+    void groupedQueryAttentionEqualsRepeatedKeysAndValues() {
+        Generator g = new Generator(6);
+        Tensor q = rnd(g, 2, 6, 3, 4), k = rnd(g, 2, 2, 5, 4), v = rnd(g, 2, 2, 5, 3);
+        Tensor kr = repeatInterleave(k.detach(), 3), vr = repeatInterleave(v.detach(), 3);
+        Tensor mask = Tensor.rand(g, 2, 1, 3, 5).gt(0.3f);                         // [B, 1, L, S] bool
+        for (boolean causal : new boolean[] {false, true}) {
+            Tensor m = causal ? null : mask;
+            Tensor want = Attention.scaledDotProductAttention(q.detach(), kr, vr, m, 0f, causal, null, false, null);
+            // Default dispatch (fused kernel when unmasked) and the reference path.
+            assertClose(Attention.scaledDotProductAttention(q, k, v, m, 0f, causal, null, true, null).toFloatArray(),
+                    want.toFloatArray());
+            assertClose(Attention.attentionWithWeights(q, k, v, m, 0f, causal, null, true, null).output().toFloatArray(),
+                    want.toFloatArray());
+        }
+        Tensor mask0 = mask.narrow(0, 0, 1);
+        GradCheck.check("sdpa gqa masked", t -> Attention.attentionWithWeights(t[0], t[1], t[2], mask0, 0f, false, null,
+                true, null).output(), q.detach().narrow(0, 0, 1).requiresGrad(true), k.detach().narrow(0, 0, 1)
+                .requiresGrad(true), v.detach().narrow(0, 0, 1).requiresGrad(true));
+        assertThatThrownBy(() -> Attention.scaledDotProductAttention(q, rnd(g, 2, 4, 5, 4), rnd(g, 2, 4, 5, 3), null,
+                0f, false, null, true, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("multiple").hasMessageContaining("[2, 6, 3, 4]").hasMessageContaining("[2, 4, 5, 4]");
+    }
+
+    @Test
+    void dropoutIsSeededAndUnbiased() {
+        Generator g = new Generator(7);
+        Tensor q = Tensor.randn(g, 4, 8, 16, 8), k = Tensor.randn(g, 4, 8, 16, 8), v = Tensor.randn(g, 4, 8, 16, 8);
+        var a = Attention.attentionWithWeights(q, k, v, null, 0.25f, true, null, false, new Generator(3));
+        var b = Attention.attentionWithWeights(q, k, v, null, 0.25f, true, null, false, new Generator(3));
+        assertThat(a.output().toFloatArray()).containsExactly(b.output().toFloatArray());
+        var plain = Attention.attentionWithWeights(q, k, v, null, 0f, true, null, false, null);
+        // Kept probabilities are scaled by 1/(1-p) = 4/3; about a quarter of the visible ones are dropped.
+        float[] w = a.weights().toFloatArray(), p = plain.weights().toFloatArray();
+        int visible = 0, dropped = 0;
+        for (int i = 0; i < w.length; i++) {
+            if (p[i] == 0f) continue;
+            visible++;
+            if (w[i] == 0f) dropped++;
+            else assertThat(w[i]).isCloseTo(p[i] * 4f / 3f, within(1e-6f));
+        }
+        assertThat(dropped / (double) visible).isBetween(0.22, 0.28);
+        assertThatThrownBy(() -> Attention.scaledDotProductAttention(q, k, v, null, 0.1f, false, null, false, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Generator");
+        assertThatThrownBy(() -> Attention.scaledDotProductAttention(q, k, v, null, 1f, false, null, false, g))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dropoutP");
+    }
 }
