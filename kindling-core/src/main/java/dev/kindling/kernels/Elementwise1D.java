@@ -56,6 +56,10 @@ public final class Elementwise1D {
             ScalarKernels.unaryBackward(op, x, xo, y, yo, g, go, out, oo, n, alpha);
             return;
         }
+        if (n < 2 * GRAIN) {  // no lambda, no hand-off: short rows are the common case in training
+            VectorKernels.unaryBackward(op, x, xo, y, yo, g, go, out, oo, n, alpha);
+            return;
+        }
         split(n, (lo, hi) -> VectorKernels.unaryBackward(op, x, xo + lo, y, yo + lo, g, go + lo, out,
                 oo + lo, hi - lo, alpha));
     }
@@ -63,12 +67,14 @@ public final class Elementwise1D {
     /** y += alpha * x. */
     public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         if (!fast()) ScalarKernels.axpy(alpha, x, xo, y, yo, n);
+        else if (n < 2 * GRAIN) VectorKernels.axpy(alpha, x, xo, y, yo, n);
         else split(n, (lo, hi) -> VectorKernels.axpy(alpha, x, xo + lo, y, yo + lo, hi - lo));
     }
 
     /** out = x * scale + shift. */
     public static void affine(float[] x, int xo, float[] out, int oo, int n, float scale, float shift) {
         if (!fast()) ScalarKernels.affine(x, xo, out, oo, n, scale, shift);
+        else if (n < 2 * GRAIN) VectorKernels.affine(x, xo, out, oo, n, scale, shift);
         else split(n, (lo, hi) -> VectorKernels.affine(x, xo + lo, out, oo + lo, hi - lo, scale, shift));
     }
 
