@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Kindling: pure-Java deep learning (tensors, autograd, Vector API kernels).",
-        subcommands = {Quickstart.class, ExampleCommand.class, PredictCommand.class, DataCommand.class, Main.Bench.class, Main.Info.class, HelpCommand.class},
+        subcommands = {Quickstart.class, ExampleCommand.class, PredictCommand.class, ClassifyCommand.class, DataCommand.class, Main.Bench.class, Main.Info.class, HelpCommand.class},
         footerHeading = "%nLauncher:%n",
         footer = {
             "  ./kindling test [mvn args]  run the whole test suite (mvn -B -ntp test)",

@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             LinearRegression.class,
             TextClassification.class,
+            SpamRnn.class,
+            Sentiment.class,
             Boston.class,
             MemoryCheck.class,
             Mnist.class,

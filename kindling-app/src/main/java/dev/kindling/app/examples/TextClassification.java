@@ -154,7 +154,7 @@ public final class TextClassification implements Callable<Integer> {
                 n - spam, spam, c.data.getFileName(), loadSeconds);
 
         // Stratified, so each part keeps the corpus's 31% spam; features are fitted on the training part only.
-        int[][] parts = Splits.stratifiedSplit(corpus.labels(), new double[] {0.70, 0.15, 0.15}, c.seed);
+        int[][] parts = split(corpus.labels(), c.seed);
         long t0 = System.nanoTime();
         Features f = featurise(c, corpus, parts);
         double featureSeconds = (System.nanoTime() - t0) / 1e9;
@@ -241,6 +241,11 @@ public final class TextClassification implements Callable<Integer> {
             texts.add(textCol.get(row));
         }
         return new Corpus(texts, labels);
+    }
+
+    /** The stratified 70 / 15 / 15 train / validation / test split (spam-rnn reuses it: same mails, same test). */
+    static int[][] split(long[] labels, long seed) {
+        return Splits.stratifiedSplit(labels, new double[] {0.70, 0.15, 0.15}, seed);
     }
 
     /** Tokenises every mail once, fits TF-IDF on the training part, transforms all three parts. */
