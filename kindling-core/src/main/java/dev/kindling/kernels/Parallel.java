@@ -1,7 +1,7 @@
 // Parallel: the one thread pool every multithreaded kernel uses.
-// Work is split into contiguous index ranges; the calling thread runs the first range itself so a
-// 2-core machine uses both cores with one hand-off. Workers spin briefly before parking, which keeps
-// the hand-off cost of back-to-back small kernels (a training step) in the microseconds.
+// Work is split into contiguous index ranges that all participating threads, the caller included, claim
+// from a shared counter, so a worker the OS has not scheduled never stalls the caller. Idle workers spin
+// for tens of microseconds (back-to-back kernels of a step), then park so they do not burn a busy core.
 package dev.kindling.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,18 +102,15 @@ public final class Parallel {
     private static void runChunks(int n, int chunks, RangeBody body) {
         Worker[] ws = ensureWorkers(chunks - 1);
         Job job = new Job(body, n, chunks);
-        for (int i = 1; i < chunks; i++) ws[i - 1].submit(job, i);
+        for (int i = 1; i < chunks; i++) ws[i - 1].submit(job);
         IN_REGION.set(true);
-        Throwable err = null;
         try {
-            job.runChunk(0);
-        } catch (Throwable e) {
-            err = e;
+            job.claimAndRun();   // the caller also takes the chunks of workers that have not woken up yet
         } finally {
             IN_REGION.set(false);
         }
         job.awaitOthers();
-        if (err == null) err = job.error;
+        Throwable err = job.error;
         if (err instanceof RuntimeException re) throw re;
         if (err instanceof Error e) throw e;
         if (err != null) throw new RuntimeException(err);
@@ -134,10 +131,19 @@ public final class Parallel {
         }
     }
 
+    /** How long an idle thread spins before it parks: a few kernel gaps of a training step, not more. */
+    private static final long SPIN_NANOS = 50_000;
+
+    /**
+     * One parallel region. Chunks are fixed index ranges (so results never depend on which thread runs which),
+     * claimed from a shared counter: a worker the OS has not scheduled yet costs the region nothing, because the
+     * caller takes its chunk instead of waiting for it.
+     */
     private static final class Job {
         final RangeBody body;
         final int n, chunks;
-        final AtomicInteger pending;
+        final AtomicInteger nextChunk = new AtomicInteger();
+        final AtomicInteger finished = new AtomicInteger();
         volatile Throwable error;
         final Thread owner = Thread.currentThread();
 
@@ -145,40 +151,42 @@ public final class Parallel {
             this.body = body;
             this.n = n;
             this.chunks = chunks;
-            this.pending = new AtomicInteger(chunks - 1);
         }
 
-        void runChunk(int c) {
-            int lo = (int) ((long) n * c / chunks), hi = (int) ((long) n * (c + 1) / chunks);
-            if (hi > lo) body.run(lo, hi);
+        /** Runs chunks until none is left unclaimed; records the first error. */
+        void claimAndRun() {
+            for (int c; (c = nextChunk.getAndIncrement()) < chunks; ) {
+                try {
+                    int lo = (int) ((long) n * c / chunks), hi = (int) ((long) n * (c + 1) / chunks);
+                    if (hi > lo) body.run(lo, hi);
+                } catch (Throwable e) {
+                    if (error == null) error = e;
+                }
+                if (finished.incrementAndGet() == chunks && Thread.currentThread() != owner) LockSupport.unpark(owner);
+            }
         }
 
-        void done(Throwable e) {
-            if (e != null && error == null) error = e;
-            if (pending.decrementAndGet() == 0) LockSupport.unpark(owner);
-        }
-
+        /** Waits until chunks other threads claimed are finished: spins briefly, then parks. */
         void awaitOthers() {
-            int spins = 0;
-            while (pending.get() != 0) {
-                if (++spins < 20_000) Thread.onSpinWait();
-                else LockSupport.parkNanos(this, 50_000);
+            if (finished.get() == chunks) return;
+            long start = System.nanoTime();
+            while (finished.get() != chunks) {
+                if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+                else LockSupport.parkNanos(this, 100_000);
             }
         }
     }
 
     private static final class Worker extends Thread {
-        private volatile Job job;
-        private volatile int chunk;
+        private final java.util.concurrent.atomic.AtomicReference<Job> job = new java.util.concurrent.atomic.AtomicReference<>();
 
         Worker(int i) {
             super("kindling-worker-" + i);
             setDaemon(true);
         }
 
-        void submit(Job j, int c) {
-            chunk = c;
-            job = j;
+        void submit(Job j) {
+            job.set(j);
             LockSupport.unpark(this);
         }
 
@@ -186,21 +194,17 @@ public final class Parallel {
         public void run() {
             IN_REGION.set(true);
             while (true) {
-                Job j;
-                int spins = 0;
-                while ((j = job) == null) {
-                    if (++spins < 50_000) Thread.onSpinWait();
-                    else LockSupport.park(this);
+                Job j = job.getAndSet(null);
+                if (j == null) {
+                    // Spin a short, bounded time (back-to-back kernels of a step arrive within microseconds), then
+                    // park so an idle worker never burns a core the caller needs.
+                    long start = System.nanoTime();
+                    while ((j = job.getAndSet(null)) == null) {
+                        if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+                        else LockSupport.park(this);
+                    }
                 }
-                int c = chunk;
-                job = null;
-                Throwable err = null;
-                try {
-                    j.runChunk(c);
-                } catch (Throwable e) {
-                    err = e;
-                }
-                j.done(err);
+                j.claimAndRun();
             }
         }
     }

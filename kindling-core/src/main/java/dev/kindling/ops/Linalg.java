@@ -3,6 +3,7 @@
 // never materialized.
 package dev.kindling.ops;
 
+import dev.kindling.kernels.Elementwise1D;
 import dev.kindling.kernels.Gemm;
 import dev.kindling.kernels.Parallel;
 import dev.kindling.tensor.Autograd;
@@ -52,8 +53,14 @@ public final class Linalg {
         Tensor out = Tensor.zeros(os);
         gemmInto(a.detach(), b.detach(), out, batch, m, n, k);
         return Autograd.record("matmul", out, new Tensor[] {a, b}, g -> new Tensor[] {
-                a.requiresGrad() ? matmul(g, b.transpose(-1, -2)).sumToShape(as) : null,
-                b.requiresGrad() ? matmul(a.transpose(-1, -2), g).sumToShape(bs) : null}, a, b);
+                a.requiresGrad() ? gradOf(matmul(g, b.transpose(-1, -2)), as) : null,
+                b.requiresGrad() ? gradOf(matmul(a.transpose(-1, -2), g), bs) : null}, a, b);
+    }
+
+    /** A matmul input's gradient: the product (fresh, owned by nobody) summed down to the input's shape. */
+    private static Tensor gradOf(Tensor product, int[] shape) {
+        Tensor r = product.sumToShape(shape);
+        return r == product ? Autograd.freshGradient(r) : r;
     }
 
     /** A matrix operand as GEMM sees it: transposed flag, leading dim, and the (possibly copied) tensor. */
@@ -123,12 +130,57 @@ public final class Linalg {
         if (weight.dim() != 2 || x.size(-1) != weight.size(1)) throw new IllegalArgumentException("linear: input "
                 + Shape.str(x.shape()) + " does not match weight " + Shape.str(weight.shape())
                 + " (expected input [..., " + (weight.dim() == 2 ? weight.size(1) : "in") + "] and weight [out, in])");
-        Tensor y = matmul(x, weight.t());
-        if (bias == null) return y;
-        if (bias.dim() != 1 || bias.size(0) != weight.size(0)) throw new IllegalArgumentException("linear: bias shape "
-                + Shape.str(bias.shape()) + " does not match weight " + Shape.str(weight.shape()) + " (expected ["
-                + weight.size(0) + "])");
-        return Elementwise.add(y, bias);
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != weight.size(0))) throw new IllegalArgumentException(
+                "linear: bias shape " + Shape.str(bias.shape()) + " does not match weight " + Shape.str(weight.shape())
+                + " (expected [" + weight.size(0) + "])");
+        Elementwise.requireFloat("linear", x);
+        Elementwise.requireFloat("linear", weight);
+        if (bias != null) Elementwise.requireFloat("linear", bias);
+        return linearFused(x, weight, bias);
+    }
+
+    /**
+     * One op for {@code x W^T + b}: the output rows start as copies of the bias and GEMM accumulates into them (no
+     * separate add, no broadcast temporary); backward computes {@code dW = g^T x} directly in W's [out, in] layout,
+     * so the weight gradient needs neither a transpose nor a copy before it becomes {@code weight.grad}.
+     */
+    private static Tensor linearFused(Tensor x, Tensor weight, Tensor bias) {
+        int[] xs = x.shape();
+        int in = weight.size(1), outF = weight.size(0), rows = in == 0 ? Shape.numel(xs) : Shape.numel(xs) / in;
+        int[] ys = xs.clone();
+        ys[ys.length - 1] = outF;
+        Tensor xc = x.detach().contiguous(), wc = weight.detach().contiguous();   // [rows, in], [out, in]
+        Tensor bc = bias == null ? null : bias.detach().contiguous();            // [out]
+        Tensor y = Tensor.zeros(ys);                                               // [..., out] = [rows, out]
+        float[] xd = xc.storage().floats(), wd = wc.storage().floats(), yd = y.storage().floats();
+        int xo = xc.offset(), wo = wc.offset();
+        if (bc != null) {
+            float[] bd = bc.storage().floats();
+            for (int r = 0; r < rows; r++) System.arraycopy(bd, bc.offset(), yd, r * outF, outF);
+        }
+        Gemm.sgemm(false, true, rows, outF, in, xd, xo, in, wd, wo, in, yd, 0, outF, bc != null);
+        Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
+        return Autograd.record("linear", y, inputs, g -> {
+            Tensor gc = g.contiguous();                                            // [rows, out]
+            float[] gd = gc.storage().floats();
+            int go = gc.offset();
+            Tensor gx = null, gw = null, gb = null;
+            if (x.requiresGrad()) {
+                gx = Tensor.zeros(xs);                                             // [rows, in] = g W
+                Gemm.sgemm(false, false, rows, in, outF, gd, go, outF, wd, wo, in, gx.storage().floats(), 0, in, false);
+            }
+            if (weight.requiresGrad()) {
+                gw = Tensor.zeros(outF, in);                                       // [out, in] = g^T x
+                Gemm.sgemm(true, false, outF, in, rows, gd, go, outF, xd, xo, in, gw.storage().floats(), 0, in, false);
+            }
+            if (bias != null && bias.requiresGrad()) {
+                gb = Tensor.zeros(outF);                                           // [out] = column sums of g, row order
+                float[] bd = gb.storage().floats();
+                for (int r = 0; r < rows; r++) Elementwise1D.axpy(1f, gd, go + r * outF, bd, 0, outF);
+            }
+            return bias == null ? new Tensor[] {Autograd.freshGradient(gx), Autograd.freshGradient(gw)}
+                    : new Tensor[] {Autograd.freshGradient(gx), Autograd.freshGradient(gw), Autograd.freshGradient(gb)};
+        }, x, weight);
     }
 
     // einsum (two-operand patterns) goes below.

@@ -133,14 +133,40 @@ public final class Autograd {
                             + node.op + "' produced a gradient of shape " + Shape.str(gi.shape()) + " for input " + i
                             + " of shape " + Shape.str(in.shape()));
                     if (anomaly) checkFinite(gi, "backward of op '" + node.op + "' (gradient for input " + i + ")");
+                    if (in.gradFn == null && !in.retainsGrad && in.grad == null && owned(gi, ins, i)) {
+                        in.grad = gi;   // a fresh gradient only this leaf will reference: no copy needed
+                        continue;
+                    }
                     if (in.retainsGrad || in.gradFn == null) accumulateLeaf(in, gi);
                     if (in.gradFn != null) {
                         Tensor prev = grads.get(in.gradFn);
                         grads.put(in.gradFn, prev == null ? gi : prev.add(gi));
                     }
                 }
+                for (Tensor gi : ins) if (gi != null) gi.freshGradient = false;   // the promise holds only until here
             }
         }
+    }
+
+    /**
+     * For backward functions: declares that {@code g} was allocated by this backward, is contiguous with storage of
+     * its own, and is referenced nowhere else (not saved, not a view, not returned for another input). The engine
+     * may then make it a leaf's {@code .grad} without the defensive copy. Returns {@code g} (null allowed).
+     */
+    public static Tensor freshGradient(Tensor g) {
+        if (g != null) g.freshGradient = true;
+        return g;
+    }
+
+    /** True when {@code ins[i]} was declared fresh, really owns its storage, and is not also returned for another input. */
+    private static boolean owned(Tensor gi, Tensor[] ins, int i) {
+        if (!gi.freshGradient || gi.gradFn != null || gi.dtype() != DType.FLOAT32 || !gi.isContiguous()
+                || gi.offset() != 0 || gi.storage().floats().length != gi.numel()) {
+            return false;
+        }
+        for (int j = 0; j < ins.length; j++) if (j != i && ins[j] == gi) return false;
+        gi.freshGradient = false;
+        return true;
     }
 
     private static void accumulateLeaf(Tensor leaf, Tensor g) {

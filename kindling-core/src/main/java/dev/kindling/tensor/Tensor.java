@@ -30,6 +30,8 @@ public final class Tensor {
     boolean retainsGrad;
     Tensor grad;
     Node gradFn;
+    /** Set by {@link Autograd#freshGradient} on a backward result that nothing else references; cleared by the engine. */
+    boolean freshGradient;
 
     /** Internal: a view over {@code storage}. Ops create tensors through the factories below. */
     public Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset) {
