@@ -120,7 +120,8 @@ public final class Conv {
                 gw = Tensor.of(gwd, ws);
             }
             Tensor gb = bias != null && bias.requiresGrad() ? channelSums(gd, n, outC, outH * outW) : null;
-            return new Tensor[] {gx, gw, gb};
+            // All three are allocated here and referenced nowhere else: leaves may take them without a copy.
+            return new Tensor[] {Autograd.freshGradient(gx), Autograd.freshGradient(gw), Autograd.freshGradient(gb)};
         }, x, weight);
     }
 
@@ -207,7 +208,8 @@ public final class Conv {
                 gw = Tensor.of(gwd, ws);
             }
             Tensor gb = bias != null && bias.requiresGrad() ? channelSums(gd, n, outC, outH * outW) : null;
-            return new Tensor[] {gx, gw, gb};
+            // All three are allocated here and referenced nowhere else: leaves may take them without a copy.
+            return new Tensor[] {Autograd.freshGradient(gx), Autograd.freshGradient(gw), Autograd.freshGradient(gb)};
         }, x, weight);
     }
 
