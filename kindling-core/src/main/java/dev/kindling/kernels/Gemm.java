@@ -42,6 +42,8 @@ public final class Gemm {
         if (!prepare("sgemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate)) return;
         if (VectorSupport.enabled() && VectorGemv.applies(transB, m, n, k)) {
             VectorGemv.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (VectorSupport.enabled() && VectorGemm.prefersSwap(transA, transB, m, n, k)) {
+            VectorGemm.sgemmSwapped(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else if (VectorSupport.enabled()) {
             VectorGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {

@@ -119,6 +119,19 @@ class GemmTest {
 
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {1, 2})
+    void fewRowsTimesTransposedBMatchesReference(int threads) {
+        // 8 <= m <= 64 with a large B stored [n, k] runs as C^T = B * A^T (VectorGemm.sgemmSwapped); the sizes
+        // straddle the dispatch bounds and k crosses a KC block.
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(11 + threads);
+        for (int m : new int[] {7, 8, 14, 31, 33, 64, 65}) {
+            check(rnd, m, 2 * m + rnd.nextInt(0, 200), 1000 + rnd.nextInt(0, 400), false, true, rnd.nextBoolean());
+            check(rnd, m, 140, 1100, false, true, true);
+        }
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
     void fastMatchesReferenceAcrossCacheBlocks(int threads) {
         // Larger than one MC x KC block and with more than 4 column panels: packed A and B, several k blocks.
         Parallel.setThreads(threads);
