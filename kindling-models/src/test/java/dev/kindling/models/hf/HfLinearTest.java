@@ -1,0 +1,35 @@
+package dev.kindling.models.hf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kindling.models.gpt.FusedLinear;
+import dev.kindling.tensor.Autograd;
+import dev.kindling.tensor.Generator;
+import dev.kindling.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class HfLinearTest {
+    @Test
+    void decodingPathEqualsTheGemmPath() {
+        Generator g = new Generator(2);
+        var layer = new HfLinear(37, 53, true, g, 0.5);
+        try (var ng = Autograd.noGrad()) {
+            layer.bias().copy_(Tensor.randn(g, 53));
+        }
+        for (int rows : new int[] {1, 3, 9}) {
+            Tensor x = Tensor.randn(g, 1, rows, 37);
+            Tensor want = FusedLinear.linear(x, layer.weight(), layer.bias());   // records: the GEMM path
+            Tensor got;
+            try (var ng = Autograd.noGrad()) {
+                got = layer.forward(x.permute(0, 1, 2));
+            }
+            assertThat(got.shape()).containsExactly(1, rows, 53);
+            assertThat(HfTestData.maxAbsDiff(got.toFloatArray(), want.toFloatArray())).as("rows %d", rows)
+                    .isLessThan(1e-5);
+        }
+        // With autograd on, the layer records its gradient.
+        Tensor y = layer.forward(Tensor.randn(g, 1, 37));
+        y.sum().backward();
+        assertThat(layer.weight().grad()).isNotNull();
+    }
+}
