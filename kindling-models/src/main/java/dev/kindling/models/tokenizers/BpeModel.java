@@ -6,17 +6,11 @@ package dev.kindling.models.tokenizers;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** BPE model (HF {@code models.BPE}). */
-final class BpeModel implements Models.Model {
-    private static final int CACHE_CAPACITY = 100_000;
-
-    private final Map<String, Integer> vocab;
-    private final String[] tokens;
+final class BpeModel extends Models.VocabModel {
     final List<String[]> merges;      // in rank order
     private final PairMap mergeMap;   // (left id, right id) -> (rank << 32 | merged id)
     final String unkToken;
@@ -27,12 +21,11 @@ final class BpeModel implements Models.Model {
     final boolean ignoreMerges;
     private final int[] bmpCharIds;   // single-char token ids when there is no prefix/suffix, -1 if absent
     private final int[] byteIds;      // ids of "<0xXX>" byte-fallback tokens, -1 if absent
-    private final ConcurrentHashMap<String, Models.Tokens> cache = new ConcurrentHashMap<>();
+    private final Models.WordCache cache = new Models.WordCache(this::merge);
 
     BpeModel(Map<String, Integer> vocab, List<String[]> merges, String unkToken, String prefix, String suffix,
              boolean fuseUnk, boolean byteFallback, boolean ignoreMerges) {
-        this.vocab = new java.util.HashMap<>(vocab);
-        this.tokens = Models.invert(vocab);
+        super(new java.util.HashMap<>(vocab));
         this.merges = List.copyOf(merges);
         this.unkToken = unkToken;
         this.prefix = prefix;
@@ -113,11 +106,7 @@ final class BpeModel implements Models.Model {
             Integer id = vocab.get(word);
             if (id != null) return Models.Tokens.single(id, word.length());
         }
-        Models.Tokens cached = cache.get(word);
-        if (cached != null) return cached;
-        Models.Tokens t = merge(word);
-        if (cache.size() < CACHE_CAPACITY) cache.put(word, t);
-        return t;
+        return cache.tokens(word);
     }
 
     /** Initial symbols (one per char, or byte-fallback/unk), then merges by rank. */
@@ -219,29 +208,8 @@ final class BpeModel implements Models.Model {
     }
 
     @Override
-    public Integer tokenToId(String token) {
-        return vocab.get(token);
-    }
-
-    @Override
-    public String idToToken(int id) {
-        return id >= 0 && id < tokens.length ? tokens[id] : null;
-    }
-
-    @Override
-    public int vocabSize() {
-        return tokens.length;
-    }
-
-    @Override
-    public Map<String, Integer> vocab() {
-        return Models.ordered(tokens);
-    }
-
-    @Override
     public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "BPE");
+        Map<String, Object> m = JsonFields.typed("BPE");
         m.put("dropout", null);
         m.put("unk_token", unkToken);
         m.put("continuing_subword_prefix", prefix);

@@ -6,7 +6,6 @@ package dev.kindling.models.tokenizers;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,21 +41,11 @@ final class Decoders {
                     JsonFields.integer(m, "start", 0), JsonFields.integer(m, "stop", 0));
             case "BPEDecoder" -> new BpeSuffix(m.containsKey("suffix") ? JsonFields.string(m, "suffix", "decoder")
                     : "</w>");
-            case "Sequence" -> {
-                List<Decoder> steps = new ArrayList<>();
-                for (Object o : JsonFields.list(m, "decoders", "decoder.Sequence")) steps.add(fromJson(o));
-                yield new Sequence(steps);
-            }
+            case "Sequence" -> new Sequence(JsonFields.each(m, "decoders", "decoder.Sequence", Decoders::fromJson));
             default -> throw new TokenizerFormatException("tokenizer.json: unsupported decoder type \"" + type
                     + "\" (supported: ByteLevel, WordPiece, Metaspace, Replace, ByteFallback, Fuse, Strip, BPEDecoder,"
                     + " Sequence)");
         };
-    }
-
-    private static Map<String, Object> typed(String type) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type);
-        return m;
     }
 
     /** Byte-level chars back to UTF-8 text (all tokens fused into one string). */
@@ -72,7 +61,7 @@ final class Decoders {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("ByteLevel");
+            Map<String, Object> m = JsonFields.typed("ByteLevel");
             m.put("add_prefix_space", true);
             m.put("trim_offsets", true);
             m.put("use_regex", true);
@@ -103,7 +92,7 @@ final class Decoders {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("WordPiece");
+            Map<String, Object> m = JsonFields.typed("WordPiece");
             m.put("prefix", prefix);
             m.put("cleanup", cleanup);
             return m;
@@ -125,7 +114,7 @@ final class Decoders {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Metaspace");
+            Map<String, Object> m = JsonFields.typed("Metaspace");
             m.put("replacement", replacement);
             m.put("prepend_scheme", prependScheme);
             m.put("split", true);
@@ -146,7 +135,7 @@ final class Decoders {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Replace");
+            Map<String, Object> m = JsonFields.typed("Replace");
             m.put("pattern", pattern.toJson());
             m.put("content", content);
             return m;
@@ -198,7 +187,7 @@ final class Decoders {
 
         @Override
         public Map<String, Object> toJson() {
-            return typed("ByteFallback");
+            return JsonFields.typed("ByteFallback");
         }
     }
 
@@ -213,7 +202,7 @@ final class Decoders {
 
         @Override
         public Map<String, Object> toJson() {
-            return typed("Fuse");
+            return JsonFields.typed("Fuse");
         }
     }
 
@@ -234,7 +223,7 @@ final class Decoders {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Strip");
+            Map<String, Object> m = JsonFields.typed("Strip");
             m.put("content", content);
             m.put("start", start);
             m.put("stop", stop);
@@ -255,7 +244,7 @@ final class Decoders {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("BPEDecoder");
+            Map<String, Object> m = JsonFields.typed("BPEDecoder");
             m.put("suffix", suffix);
             return m;
         }
@@ -271,11 +260,7 @@ final class Decoders {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Sequence");
-            List<Object> l = new ArrayList<>();
-            for (Decoder d : steps) l.add(d.toJson());
-            m.put("decoders", l);
-            return m;
+            return JsonFields.sequence("decoders", steps, Decoder::toJson);
         }
     }
 }

@@ -1,10 +1,13 @@
 // JsonFields: typed access to tokenizer.json fields, failing with a TokenizerFormatException that names the
-// field path and what was expected, plus the {"String": ...} / {"Regex": ...} pattern objects HF uses.
+// field path and what was expected, plus the {"String": ...} / {"Regex": ...} pattern objects HF uses and the
+// {"type": ...} / "Sequence" shapes every pipeline component shares when read and written.
 package dev.kindling.models.tokenizers;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -60,6 +63,29 @@ final class JsonFields {
         if (v instanceof List<?> l) return (List<Object>) l;
         throw new TokenizerFormatException("tokenizer.json: \"" + where + "." + key + "\" must be an array, got "
                 + describe(v));
+    }
+
+    /** Each element of the array {@code m[key]}, parsed with {@code parse} (a Sequence's steps). */
+    static <T> List<T> each(Map<String, Object> m, String key, String where, Function<Object, T> parse) {
+        List<T> out = new ArrayList<>();
+        for (Object o : list(m, key, where)) out.add(parse.apply(o));
+        return out;
+    }
+
+    /** A new insertion-ordered {@code {"type": type}} object, to which a component's toJson adds its fields. */
+    static Map<String, Object> typed(String type) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type);
+        return m;
+    }
+
+    /** A Sequence component's JSON: {@code {"type": "Sequence", key: [each step's toJson]}}. */
+    static <T> Map<String, Object> sequence(String key, List<T> steps, Function<T, Map<String, Object>> toJson) {
+        Map<String, Object> m = typed("Sequence");
+        List<Object> l = new ArrayList<>(steps.size());
+        for (T step : steps) l.add(toJson.apply(step));
+        m.put(key, l);
+        return m;
     }
 
     static String describe(Object v) {

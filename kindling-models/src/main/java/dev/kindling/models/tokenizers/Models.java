@@ -1,11 +1,14 @@
 // Models: the tokenization model stage (word -> sub-word ids) shared interface, its tokenizer.json parsing,
-// and the simplest model, WordLevel (one id per whole word). BPE and WordPiece live in their own files.
+// the vocabulary base class and per-word cache all models share, and the simplest model, WordLevel (one id per
+// whole word). BPE and WordPiece live in their own files.
 package dev.kindling.models.tokenizers;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /** Tokenization models as in Hugging Face {@code tokenizers.models}. */
 final class Models {
@@ -19,6 +22,26 @@ final class Models {
         }
 
         static final Tokens EMPTY = new Tokens(new int[0], new int[0], new int[0]);
+    }
+
+    /** A model's per-word results; bounded: once it holds CAPACITY words, new words are computed but not kept. */
+    static final class WordCache {
+        private static final int CAPACITY = 100_000;
+
+        private final ConcurrentHashMap<String, Tokens> map = new ConcurrentHashMap<>();
+        private final Function<String, Tokens> compute;
+
+        WordCache(Function<String, Tokens> compute) {
+            this.compute = compute;
+        }
+
+        Tokens tokens(String word) {
+            Tokens cached = map.get(word);
+            if (cached != null) return cached;
+            Tokens t = compute.apply(word);
+            if (map.size() < CAPACITY) map.put(word, t);
+            return t;
+        }
     }
 
     /** A word-to-ids model. Implementations are thread-safe. */
@@ -86,28 +109,18 @@ final class Models {
         return m;
     }
 
-    /** One id per whole word; unknown words map to {@code unkToken}. */
-    static final class WordLevel implements Model {
-        private final Map<String, Integer> vocab;
+    /**
+     * A model over a token -> id vocabulary: holds the map and its inverse and answers the vocabulary lookups
+     * of {@link Model}; subclasses add tokenization and their tokenizer.json form.
+     */
+    abstract static class VocabModel implements Model {
+        final Map<String, Integer> vocab;
         private final String[] tokens;
-        private final String unkToken;
 
-        WordLevel(Map<String, Integer> vocab, String unkToken) {
-            this.vocab = Map.copyOf(vocab);
+        /** {@code vocab} is kept as given (callers pass their own copy). */
+        VocabModel(Map<String, Integer> vocab) {
+            this.vocab = vocab;
             this.tokens = invert(vocab);
-            this.unkToken = unkToken;
-        }
-
-        @Override
-        public Tokens tokenize(String word) {
-            Integer id = vocab.get(word);
-            if (id == null) {
-                id = unkToken == null ? null : vocab.get(unkToken);
-                if (id == null) throw new IllegalArgumentException("WordLevel: word \"" + word + "\" is not in the"
-                        + " vocabulary and the unk token " + (unkToken == null ? "is not set" : "\"" + unkToken
-                        + "\" is missing from it"));
-            }
-            return Tokens.single(id, word.length());
         }
 
         @Override
@@ -129,11 +142,32 @@ final class Models {
         public Map<String, Integer> vocab() {
             return ordered(tokens);
         }
+    }
+
+    /** One id per whole word; unknown words map to {@code unkToken}. */
+    static final class WordLevel extends VocabModel {
+        private final String unkToken;
+
+        WordLevel(Map<String, Integer> vocab, String unkToken) {
+            super(Map.copyOf(vocab));
+            this.unkToken = unkToken;
+        }
+
+        @Override
+        public Tokens tokenize(String word) {
+            Integer id = vocab.get(word);
+            if (id == null) {
+                id = unkToken == null ? null : vocab.get(unkToken);
+                if (id == null) throw new IllegalArgumentException("WordLevel: word \"" + word + "\" is not in the"
+                        + " vocabulary and the unk token " + (unkToken == null ? "is not set" : "\"" + unkToken
+                        + "\" is missing from it"));
+            }
+            return Tokens.single(id, word.length());
+        }
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "WordLevel");
+            Map<String, Object> m = JsonFields.typed("WordLevel");
             m.put("vocab", vocab());
             m.put("unk_token", unkToken);
             return m;

@@ -3,8 +3,6 @@
 // and reads/writes its tokenizer.json form.
 package dev.kindling.models.tokenizers;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -38,21 +36,12 @@ final class Normalizers {
             case "Replace" -> new Replace(JsonFields.pattern(m, "normalizer.Replace"),
                     JsonFields.string(m, "content", "normalizer.Replace"));
             case "Prepend" -> new Prepend(JsonFields.string(m, "prepend", "normalizer.Prepend"));
-            case "Sequence" -> {
-                List<Normalizer> steps = new ArrayList<>();
-                for (Object o : JsonFields.list(m, "normalizers", "normalizer.Sequence")) steps.add(fromJson(o));
-                yield new Sequence(steps);
-            }
+            case "Sequence" -> new Sequence(JsonFields.each(m, "normalizers", "normalizer.Sequence",
+                    Normalizers::fromJson));
             default -> throw new TokenizerFormatException("tokenizer.json: unsupported normalizer type \"" + type
                     + "\" (supported: BertNormalizer, NFC, NFD, NFKC, NFKD, Lowercase, StripAccents, Strip, Replace,"
                     + " Prepend, Sequence)");
         };
-    }
-
-    private static Map<String, Object> typed(String type) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type);
-        return m;
     }
 
     // ---------------------------------------------------------------- character classes (Rust semantics)
@@ -113,7 +102,7 @@ final class Normalizers {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("BertNormalizer");
+            Map<String, Object> m = JsonFields.typed("BertNormalizer");
             m.put("clean_text", cleanText);
             m.put("handle_chinese_chars", handleChineseChars);
             m.put("strip_accents", stripAccents);
@@ -131,7 +120,7 @@ final class Normalizers {
 
         @Override
         public Map<String, Object> toJson() {
-            return typed(form.name());
+            return JsonFields.typed(form.name());
         }
     }
 
@@ -175,7 +164,7 @@ final class Normalizers {
 
         @Override
         public Map<String, Object> toJson() {
-            return typed("Lowercase");
+            return JsonFields.typed("Lowercase");
         }
     }
 
@@ -193,7 +182,7 @@ final class Normalizers {
 
         @Override
         public Map<String, Object> toJson() {
-            return typed("StripAccents");
+            return JsonFields.typed("StripAccents");
         }
     }
 
@@ -210,7 +199,7 @@ final class Normalizers {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Strip");
+            Map<String, Object> m = JsonFields.typed("Strip");
             m.put("strip_left", left);
             m.put("strip_right", right);
             return m;
@@ -226,7 +215,7 @@ final class Normalizers {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Replace");
+            Map<String, Object> m = JsonFields.typed("Replace");
             m.put("pattern", pattern.toJson());
             m.put("content", content);
             return m;
@@ -264,7 +253,7 @@ final class Normalizers {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Prepend");
+            Map<String, Object> m = JsonFields.typed("Prepend");
             m.put("prepend", prepend);
             return m;
         }
@@ -280,11 +269,7 @@ final class Normalizers {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Sequence");
-            List<Object> l = new ArrayList<>();
-            for (Normalizer n : steps) l.add(n.toJson());
-            m.put("normalizers", l);
-            return m;
+            return JsonFields.sequence("normalizers", steps, Normalizer::toJson);
         }
     }
 }

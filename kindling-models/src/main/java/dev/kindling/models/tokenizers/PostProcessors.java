@@ -54,11 +54,8 @@ final class PostProcessors {
                         JsonFields.bool(m, "trim_offsets", true));
             }
             case "ByteLevel" -> new ByteLevelTrim(m, JsonFields.bool(m, "trim_offsets", true));
-            case "Sequence" -> {
-                List<PostProcessor> steps = new ArrayList<>();
-                for (Object o : JsonFields.list(m, "processors", "post_processor.Sequence")) steps.add(fromJson(o));
-                yield new Sequence(steps);
-            }
+            case "Sequence" -> new Sequence(JsonFields.each(m, "processors", "post_processor.Sequence",
+                    PostProcessors::fromJson));
             default -> throw new TokenizerFormatException("tokenizer.json: unsupported post_processor type \"" + type
                     + "\" (supported: TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel, Sequence)");
         };
@@ -204,8 +201,7 @@ final class PostProcessors {
         @Override
         public Map<String, Object> toJson() {
             if (!jsonType.equals("TemplateProcessing")) return original;
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "TemplateProcessing");
+            Map<String, Object> m = JsonFields.typed("TemplateProcessing");
             m.put("single", write(single));
             m.put("pair", write(pair));
             Map<String, Object> sp = new LinkedHashMap<>();
@@ -283,12 +279,7 @@ final class PostProcessors {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "Sequence");
-            List<Object> l = new ArrayList<>();
-            for (PostProcessor p : steps) l.add(p.toJson());
-            m.put("processors", l);
-            return m;
+            return JsonFields.sequence("processors", steps, PostProcessor::toJson);
         }
     }
 }

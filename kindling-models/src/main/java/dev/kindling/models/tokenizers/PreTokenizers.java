@@ -4,7 +4,6 @@
 package dev.kindling.models.tokenizers;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
@@ -64,21 +63,12 @@ final class PreTokenizers {
                 if (scheme == null) scheme = JsonFields.bool(m, "add_prefix_space", true) ? "always" : "never";
                 yield new Metaspace(rep.codePointAt(0), scheme, JsonFields.bool(m, "split", true));
             }
-            case "Sequence" -> {
-                List<PreTokenizer> steps = new ArrayList<>();
-                for (Object o : JsonFields.list(m, "pretokenizers", "pre_tokenizer.Sequence")) steps.add(fromJson(o));
-                yield new Sequence(steps);
-            }
+            case "Sequence" -> new Sequence(JsonFields.each(m, "pretokenizers", "pre_tokenizer.Sequence",
+                    PreTokenizers::fromJson));
             default -> throw new TokenizerFormatException("tokenizer.json: unsupported pre_tokenizer type \"" + type
                     + "\" (supported: ByteLevel, BertPreTokenizer, Whitespace, WhitespaceSplit, Split, Punctuation,"
                     + " Digits, Metaspace, Sequence)");
         };
-    }
-
-    private static Map<String, Object> typed(String type) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type);
-        return m;
     }
 
     // ---------------------------------------------------------------- splitting machinery
@@ -207,7 +197,7 @@ final class PreTokenizers {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("ByteLevel");
+            Map<String, Object> m = JsonFields.typed("ByteLevel");
             m.put("add_prefix_space", addPrefixSpace);
             m.put("trim_offsets", trimOffsets);
             m.put("use_regex", useRegex);
@@ -228,7 +218,7 @@ final class PreTokenizers {
 
         @Override
         public Map<String, Object> toJson() {
-            return typed("BertPreTokenizer");
+            return JsonFields.typed("BertPreTokenizer");
         }
     }
 
@@ -244,7 +234,7 @@ final class PreTokenizers {
 
         @Override
         public Map<String, Object> toJson() {
-            return typed("Whitespace");
+            return JsonFields.typed("Whitespace");
         }
     }
 
@@ -257,7 +247,7 @@ final class PreTokenizers {
 
         @Override
         public Map<String, Object> toJson() {
-            return typed("WhitespaceSplit");
+            return JsonFields.typed("WhitespaceSplit");
         }
     }
 
@@ -283,7 +273,7 @@ final class PreTokenizers {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Split");
+            Map<String, Object> m = JsonFields.typed("Split");
             m.put("pattern", pattern.toJson());
             m.put("behavior", behavior.jsonName);
             m.put("invert", invert);
@@ -300,7 +290,7 @@ final class PreTokenizers {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Punctuation");
+            Map<String, Object> m = JsonFields.typed("Punctuation");
             m.put("behavior", behavior.jsonName);
             return m;
         }
@@ -316,7 +306,7 @@ final class PreTokenizers {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Digits");
+            Map<String, Object> m = JsonFields.typed("Digits");
             m.put("individual_digits", individualDigits);
             return m;
         }
@@ -348,7 +338,7 @@ final class PreTokenizers {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Metaspace");
+            Map<String, Object> m = JsonFields.typed("Metaspace");
             m.put("replacement", Character.toString(replacement));
             m.put("prepend_scheme", prependScheme);
             m.put("split", splitWords);
@@ -371,11 +361,7 @@ final class PreTokenizers {
 
         @Override
         public Map<String, Object> toJson() {
-            Map<String, Object> m = typed("Sequence");
-            List<Object> l = new ArrayList<>();
-            for (PreTokenizer p : steps) l.add(p.toJson());
-            m.put("pretokenizers", l);
-            return m;
+            return JsonFields.sequence("pretokenizers", steps, PreTokenizer::toJson);
         }
     }
 }

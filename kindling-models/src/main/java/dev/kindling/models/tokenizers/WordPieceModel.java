@@ -2,24 +2,17 @@
 // unknown-token and max-word-length rules of Hugging Face and a per-word cache.
 package dev.kindling.models.tokenizers;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** WordPiece model (HF {@code models.WordPiece}). */
-final class WordPieceModel implements Models.Model {
-    private static final int CACHE_CAPACITY = 100_000;
-
-    private final Map<String, Integer> vocab;
-    private final String[] tokens;
+final class WordPieceModel extends Models.VocabModel {
     final String unkToken;
     final String prefix;
     final int maxInputCharsPerWord;
-    private final ConcurrentHashMap<String, Models.Tokens> cache = new ConcurrentHashMap<>();
+    private final Models.WordCache cache = new Models.WordCache(this::compute);
 
     WordPieceModel(Map<String, Integer> vocab, String unkToken, String prefix, int maxInputCharsPerWord) {
-        this.vocab = new java.util.HashMap<>(vocab);
-        this.tokens = Models.invert(vocab);
+        super(new java.util.HashMap<>(vocab));
         this.unkToken = unkToken;
         this.prefix = prefix;
         this.maxInputCharsPerWord = maxInputCharsPerWord;
@@ -35,11 +28,7 @@ final class WordPieceModel implements Models.Model {
 
     @Override
     public Models.Tokens tokenize(String word) {
-        Models.Tokens cached = cache.get(word);
-        if (cached != null) return cached;
-        Models.Tokens t = compute(word);
-        if (cache.size() < CACHE_CAPACITY) cache.put(word, t);
-        return t;
+        return cache.tokens(word);
     }
 
     private Models.Tokens compute(String word) {
@@ -83,29 +72,8 @@ final class WordPieceModel implements Models.Model {
     }
 
     @Override
-    public Integer tokenToId(String token) {
-        return vocab.get(token);
-    }
-
-    @Override
-    public String idToToken(int id) {
-        return id >= 0 && id < tokens.length ? tokens[id] : null;
-    }
-
-    @Override
-    public int vocabSize() {
-        return tokens.length;
-    }
-
-    @Override
-    public Map<String, Integer> vocab() {
-        return Models.ordered(tokens);
-    }
-
-    @Override
     public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "WordPiece");
+        Map<String, Object> m = JsonFields.typed("WordPiece");
         m.put("unk_token", unkToken);
         m.put("continuing_subword_prefix", prefix);
         m.put("max_input_chars_per_word", maxInputCharsPerWord);
