@@ -98,7 +98,7 @@ public final class Generate implements Callable<Integer> {
 
     @Option(names = "--minutes", description = "Training time budget in minutes, summed over resumed runs; the learning "
             + "rate schedule follows whichever of steps and time runs out first (default: ${DEFAULT-VALUE}).")
-    double minutes = 10;
+    double minutes = 12;
 
     @Option(names = "--eval-every", description = "Steps between validation estimates and checkpoints (default: ${DEFAULT-VALUE}).")
     int evalEvery = 250;
