@@ -130,6 +130,11 @@ public class Adam extends Optimizer {
         float w1c = 1f - w1;   // lerp's upper branch uses (1 - weight) in float
         double bc1 = 1 - Math.pow(beta1D, step), bc2 = 1 - Math.pow(beta2D, step);
         float stepSize = (float) (lrD / bc1), bc2Sqrt = (float) Math.sqrt(bc2), eps = (float) group.get("eps");
+        // The loop below is the spec; the vector kernel does the same float operations lane by lane (bit-identical).
+        if (!amsgrad && dev.kindling.kernels.OptimKernels.adam(new dev.kindling.kernels.OptimKernels.AdamStep(decay,
+                wd, maximize, lerpLow, w1, w1c, beta2, w2, stepSize, bc2Sqrt, eps), p, pOff, g, gOff, m, v, n)) {
+            return;
+        }
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             if (decay != 1f) pi *= decay;
