@@ -28,9 +28,9 @@ final class VectorGemm {
      */
     static final long PACK_B_MAX_IN_PLACE = 256L * 1024;
 
-    private static final int B_BUF = 0, A_EDGE = 1, B_EDGE = 2, TILE = 3;
+    private static final int B_BUF = 0, A_EDGE = 1, B_EDGE = 2, TILE = 3, SWAP_OUT = 4;
     /** Per-thread packing buffers (indexed by the constants above); grown on demand and reused across calls. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[4][0]);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[5][0]);
 
     private VectorGemm() {}
 
@@ -66,7 +66,7 @@ final class VectorGemm {
     /** {@code C (+)= A[m,k] * B[n,k]^T} computed as {@code D[n,m] = B * A^T} and written back transposed. */
     static void sgemmSwapped(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
             float[] c, int cOff, int ldc, boolean accumulate) {
-        float[] d = new float[n * m];   // [n, m]
+        float[] d = buffer(BUFFERS.get(), SWAP_OUT, n * m);   // [n, m]; the inner sgemm never uses this slot
         sgemm(false, true, n, m, k, b, bOff, ldb, a, aOff, lda, d, 0, m, false);
         for (int i = 0; i < m; i++) {
             int co = cOff + i * ldc;

@@ -1,5 +1,5 @@
 // VectorOptimKernels: Vector API bodies of OptimKernels (loaded only when VectorSupport.enabled()). Each lane does
-// exactly the scalar loop's float operations, in its order, without FMA, so the results are bit-identical.
+// exactly OptimKernels.adamScalar's float operations, in its order, without FMA, so the results are bit-identical.
 package dev.kindling.kernels;
 
 import jdk.incubator.vector.FloatVector;
@@ -10,7 +10,7 @@ final class VectorOptimKernels {
 
     private VectorOptimKernels() {}
 
-    /** Adam without AMSGrad over elements [lo, hi); see optim.Adam#update for the scalar spec. */
+    /** Adam without AMSGrad over elements [lo, hi); the spec is OptimKernels#adamScalar. */
     static void adam(OptimKernels.AdamStep s, float[] p, int pOff, float[] g, int gOff, float[] m, float[] v,
             int lo, int hi) {
         float decay = s.decay(), wd = s.weightDecay(), w1 = s.w1(), w1c = s.w1c(), beta2 = s.beta2(), w2 = s.w2();
@@ -32,19 +32,6 @@ final class VectorOptimKernels {
             FloatVector denom = vi.sqrt().div(bc2Sqrt).add(eps);
             pi.sub(mi.div(denom).mul(stepSize)).intoArray(p, pOff + i);
         }
-        for (; i < hi; i++) {
-            float pi = p[pOff + i];
-            if (decay != 1f) pi *= decay;
-            float d = maximize ? -g[gOff + i] : g[gOff + i];
-            if (wd != 0) d += wd * pi;
-            float mi = m[i];
-            mi = lerpLow ? mi + w1 * (d - mi) : d - (d - mi) * w1c;
-            m[i] = mi;
-            float vi = v[i] * beta2;
-            vi = vi + w2 * d * d;
-            v[i] = vi;
-            float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
-            p[pOff + i] = pi - stepSize * (mi / denom);
-        }
+        OptimKernels.adamScalar(s, p, pOff, g, gOff, m, v, null, i, hi);   // the tail, by the spec
     }
 }

@@ -2,6 +2,8 @@
 // torch.optim.Adam update (foreach=False), in float32 over flat arrays. AdamW reuses it with decoupled decay.
 package dev.kindling.optim;
 
+import dev.kindling.kernels.OptimKernels;
+
 import dev.kindling.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,28 +132,7 @@ public class Adam extends Optimizer {
         float w1c = 1f - w1;   // lerp's upper branch uses (1 - weight) in float
         double bc1 = 1 - Math.pow(beta1D, step), bc2 = 1 - Math.pow(beta2D, step);
         float stepSize = (float) (lrD / bc1), bc2Sqrt = (float) Math.sqrt(bc2), eps = (float) group.get("eps");
-        // The loop below is the spec; the vector kernel does the same float operations lane by lane (bit-identical).
-        if (!amsgrad && dev.kindling.kernels.OptimKernels.adam(new dev.kindling.kernels.OptimKernels.AdamStep(decay,
-                wd, maximize, lerpLow, w1, w1c, beta2, w2, stepSize, bc2Sqrt, eps), p, pOff, g, gOff, m, v, n)) {
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            float pi = p[pOff + i];
-            if (decay != 1f) pi *= decay;
-            float d = maximize ? -g[gOff + i] : g[gOff + i];
-            if (wd != 0) d += wd * pi;
-            float mi = m[i];
-            mi = lerpLow ? mi + w1 * (d - mi) : d - (d - mi) * w1c;       // torch.lerp's two branches
-            m[i] = mi;
-            float vi = v[i] * beta2;
-            vi = vi + w2 * d * d;
-            v[i] = vi;
-            if (amsgrad) {
-                vi = Math.max(vmax[i], vi);
-                vmax[i] = vi;
-            }
-            float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
-            p[pOff + i] = pi - stepSize * (mi / denom);
-        }
+        OptimKernels.adam(new OptimKernels.AdamStep(decay, wd, maximize, lerpLow, w1, w1c, beta2, w2, stepSize, bc2Sqrt,
+                eps), p, pOff, g, gOff, m, v, vmax, n);
     }
 }

@@ -267,7 +267,14 @@ public final class Sentiment implements Callable<Integer> {
     /** Reads the TSV (header source, label, text; labels 0/1; sources amazon, imdb, yelp). */
     static Corpus load(Path file) throws IOException {
         Csv.Table t = Csv.read(file, Csv.Options.builder().delimiter('\t').quoting(false).build());
-        List<String> src = t.column("source"), lab = t.column("label"), text = t.column("text");
+        List<String> src, lab, text;
+        try {
+            src = t.column("source");
+            lab = t.column("label");
+            text = t.column("text");
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": expected the header 'source<TAB>label<TAB>text' (" + e.getMessage() + ")");
+        }
         int n = t.numRows();
         int[] source = new int[n];
         long[] labels = new long[n];

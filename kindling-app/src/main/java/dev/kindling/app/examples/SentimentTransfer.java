@@ -22,11 +22,8 @@ import dev.kindling.optim.AdamW;
 import dev.kindling.tensor.Autograd;
 import dev.kindling.tensor.Generator;
 import dev.kindling.tensor.Tensor;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,7 +43,6 @@ import picocli.CommandLine.Option;
         description = "Pretrained MiniLM for sentiment (UCI sentences): nearest-neighbour precision@5, frozen-embedding "
                 + "heads, full fine-tuning.")
 public final class SentimentTransfer implements Callable<Integer> {
-    static final List<String> SOURCES = List.of("amazon", "imdb", "yelp");
 
     /** Every knob, with the defaults {@code kindling example sentiment-transfer} runs. */
     public static final class Config {
@@ -91,16 +86,14 @@ public final class SentimentTransfer implements Callable<Integer> {
     public record Result(double accuracy, double frozenAccuracy, double logisticAccuracy, double mlpAccuracy,
             double finetuneAccuracy, double precisionAt5, double chancePrecision, double seconds) {}
 
-    /** Sentences with source (index into {@link #SOURCES}) and label (0 negative, 1 positive). */
-    record Corpus(List<String> texts, int[] sources, long[] labels) {}
 
     public static Result run(PrintStream out, Config c) throws IOException {
         long start = System.nanoTime();
-        Corpus corpus = load(c.data);
+        Sentiment.Corpus corpus = Sentiment.load(c.data);
         if (c.limit > 0 && c.limit < corpus.texts().size()) corpus = sample(corpus, c.limit, c.seed);
         int n = corpus.texts().size();
         long[] strata = new long[n];
-        for (int i = 0; i < n; i++) strata[i] = corpus.sources()[i] * 2L + corpus.labels()[i];
+        for (int i = 0; i < n; i++) strata[i] = corpus.source()[i] * 2L + corpus.labels()[i];
         int[][] parts = Splits.stratifiedSplit(strata, new double[] {0.7, 0.1, 0.2}, c.seed);
         out.printf(Locale.ROOT, "sentiment-transfer: %,d UCI sentences (amazon / imdb / yelp, half positive); fixed "
                 + "stratified split (strata source x label, seed %d): %d train / %d val / %d test%n", n, c.seed,
@@ -229,8 +222,8 @@ public final class SentimentTransfer implements Callable<Integer> {
      * Fine-tunes encoder + linear head (initialised from the frozen logistic head) end to end; evaluates on the
      * validation part after each epoch and keeps the best. Returns {best val accuracy, its test accuracy}.
      */
-    static double[] fineTune(PrintStream out, Config c, SentenceEncoder enc, Linear frozenHead, Corpus corpus,
-            int[][] parts) {
+    static double[] fineTune(PrintStream out, Config c, SentenceEncoder enc, Linear frozenHead,
+            Sentiment.Corpus corpus, int[][] parts) {
         Generator g = new Generator(c.seed + 7);
         Linear head = new Linear(enc.dimension(), 2, g);
         head.loadStateDict(frozenHead.stateDict());
@@ -296,7 +289,7 @@ public final class SentimentTransfer implements Callable<Integer> {
         return new double[] {best, bestTest};
     }
 
-    static double evalAccuracy(SentenceEncoder enc, Linear head, Corpus corpus, int[] part) {
+    static double evalAccuracy(SentenceEncoder enc, Linear head, Sentiment.Corpus corpus, int[] part) {
         List<String> texts = new ArrayList<>(part.length);
         for (int i : part) texts.add(corpus.texts().get(i));
         Tensor e = enc.encode(texts);
@@ -317,41 +310,17 @@ public final class SentimentTransfer implements Callable<Integer> {
         }
     }
 
-    /** Reads {@code source<TAB>label<TAB>text} rows after the header. */
-    static Corpus load(Path file) throws IOException {
-        byte[] b = Files.readAllBytes(file);
-        if (file.toString().endsWith(".gz")) b = new GZIPInputStream(new ByteArrayInputStream(b)).readAllBytes();
-        String[] lines = new String(b, StandardCharsets.UTF_8).split("\r?\n");
-        if (lines.length < 2 || !lines[0].equals("source\tlabel\ttext")) throw new IOException(file + ": expected the "
-                + "header 'source<TAB>label<TAB>text'");
-        List<String> texts = new ArrayList<>();
-        List<Integer> sources = new ArrayList<>();
-        List<Long> labels = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            if (lines[i].isBlank()) continue;
-            String[] f = lines[i].split("\t", -1);
-            if (f.length != 3 || SOURCES.indexOf(f[0]) < 0 || !(f[1].equals("0") || f[1].equals("1"))) {
-                throw new IOException(file + ": line " + (i + 1) + " is not 'amazon|imdb|yelp<TAB>0|1<TAB>text'");
-            }
-            sources.add(SOURCES.indexOf(f[0]));
-            labels.add(Long.parseLong(f[1]));
-            texts.add(f[2]);
-        }
-        return new Corpus(texts, sources.stream().mapToInt(Integer::intValue).toArray(),
-                labels.stream().mapToLong(Long::longValue).toArray());
-    }
-
     /** A seeded stratified sample of {@code n} sentences. */
-    static Corpus sample(Corpus c, int n, long seed) {
+    static Sentiment.Corpus sample(Sentiment.Corpus c, int n, long seed) {
         long[] strata = new long[c.labels().length];
-        for (int i = 0; i < strata.length; i++) strata[i] = c.sources()[i] * 2L + c.labels()[i];
+        for (int i = 0; i < strata.length; i++) strata[i] = c.source()[i] * 2L + c.labels()[i];
         double f = (double) n / strata.length;
         int[] keep = Splits.stratifiedSplit(strata, new double[] {f, 1 - f}, seed)[0];
         List<String> texts = new ArrayList<>();
         for (int i : keep) texts.add(c.texts().get(i));
         int[] sources = new int[keep.length];
-        for (int i = 0; i < keep.length; i++) sources[i] = c.sources()[keep[i]];
-        return new Corpus(texts, sources, pick(c.labels(), keep));
+        for (int i = 0; i < keep.length; i++) sources[i] = c.source()[keep[i]];
+        return new Sentiment.Corpus(texts, sources, pick(c.labels(), keep));
     }
 
     static Map<String, Tensor> copyState(Module m) {

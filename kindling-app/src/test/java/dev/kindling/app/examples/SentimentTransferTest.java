@@ -60,10 +60,10 @@ class SentimentTransferTest {
     void malformedTsvIsRejected(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("s.tsv");
         Files.writeString(f, "source\tlabel\ttext\namazon\t1\tGreat.\nimdb\t2\tBad label.\n");
-        assertThatThrownBy(() -> SentimentTransfer.load(f)).hasMessageContaining("line 3");
+        assertThatThrownBy(() -> Sentiment.load(f)).hasMessageContaining("line 3");
         Files.writeString(f, "text\n");
-        assertThatThrownBy(() -> SentimentTransfer.load(f)).hasMessageContaining("header");
+        assertThatThrownBy(() -> Sentiment.load(f)).hasMessageContaining("header");
         Files.writeString(f, "source\tlabel\ttext\nyelp\t0\tMeh.\n");
-        assertThat(SentimentTransfer.load(f).texts()).containsExactly("Meh.");
+        assertThat(Sentiment.load(f).texts()).containsExactly("Meh.");
     }
 }

@@ -1,6 +1,6 @@
 // FusedLinear: y = x W + b (optionally followed by tanh GELU) as ONE autograd op over flattened rows (one GEMM
-// forward, two GEMMs and a column sum backward), for both weight layouts a GPT uses: HF Conv1D [in, out] and torch
-// Linear [out, in]. Avoids the per-batch GEMMs, broadcast bias add and scalar GELU backward of the generic path.
+// forward, two GEMMs and a column sum backward) for Hugging Face's Conv1D layout W [in, out]. (torch Linear's
+// [out, in] layout is core's Linalg.linear.) Avoids a separate bias add and the scalar GELU backward.
 package dev.kindling.models.gpt;
 
 import dev.kindling.kernels.Elementwise1D;
@@ -21,7 +21,7 @@ public final class FusedLinear {
      * <p>Shape: x {@code [..., in]}, weight {@code [in, out]}, bias {@code [out]} or null -> {@code [..., out]}.
      */
     public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias) {
-        return affine("conv1d", x, weight, bias, false, false);
+        return affine("conv1d", x, weight, bias, false);
     }
 
     /**
@@ -31,28 +31,19 @@ public final class FusedLinear {
      * <p>Shape: x {@code [..., in]}, weight {@code [in, out]}, bias {@code [out]} or null -> {@code [..., out]}.
      */
     public static Tensor conv1dGeluTanh(Tensor x, Tensor weight, Tensor bias) {
-        return affine("conv1d_gelu_tanh", x, weight, bias, false, true);
-    }
-
-    /**
-     * torch Linear: {@code y = x @ weight^T + bias}.
-     *
-     * <p>Shape: x {@code [..., in]}, weight {@code [out, in]}, bias {@code [out]} or null -> {@code [..., out]}.
-     */
-    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        return affine("linear", x, weight, bias, true, false);
+        return affine("conv1d_gelu_tanh", x, weight, bias, true);
     }
 
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI), GELU_C = 0.044715f;
     private static final int GRAIN = 16384;
 
-    private static Tensor affine(String op, Tensor x, Tensor weight, Tensor bias, boolean outIn, boolean gelu) {
+    private static Tensor affine(String op, Tensor x, Tensor weight, Tensor bias, boolean gelu) {
         if (weight.dim() != 2) throw new IllegalArgumentException(op + ": weight must be 2-D, got "
                 + Shape.str(weight.shape()));
-        int in = outIn ? weight.size(1) : weight.size(0), out = outIn ? weight.size(0) : weight.size(1);
+        int in = weight.size(0), out = weight.size(1);   // Conv1D layout [in, out]
         if (x.dim() < 1 || x.size(-1) != in) throw new IllegalArgumentException(op + ": input " + Shape.str(x.shape())
                 + " does not match weight " + Shape.str(weight.shape()) + " (expected input [..., " + in + "] and weight "
-                + (outIn ? "[out, in]" : "[in, out]") + ")");
+                + "[in, out]" + ")");
         if (bias != null && (bias.dim() != 1 || bias.size(0) != out)) throw new IllegalArgumentException(op
                 + ": bias shape " + Shape.str(bias.shape()) + " does not match weight " + Shape.str(weight.shape())
                 + " (expected [" + out + "])");
@@ -71,8 +62,8 @@ public final class FusedLinear {
             for (int r = 0; r < rows; r++) System.arraycopy(bd, bo, yd, r * out, out);
         }
         int n = rows;
-        // [N, in] x W -> [N, out]; transB reads W[out, in] in place.
-        Gemm.sgemm(false, outIn, n, out, in, xd, xo, in, wd, wo, outIn ? in : out, yd, 0, out, bias != null);
+        // [N, in] x W[in, out] -> [N, out]
+        Gemm.sgemm(false, false, n, out, in, xd, xo, in, wd, wo, out, yd, 0, out, bias != null);
         // With GELU: yd becomes the activation, pre keeps x W + b and th its tanh(sqrt(2/pi) (h + 0.044715 h^3)).
         float[] pre = gelu ? yd.clone() : null, th = gelu ? new float[yd.length] : null;
         if (gelu) {
@@ -111,13 +102,12 @@ public final class FusedLinear {
             if (x.requiresGrad()) {
                 float[] gxd = new float[n * in];
                 // dx[N, in] = g[N, out] x W^T
-                Gemm.sgemm(false, !outIn, n, in, out, gd, go, out, wd, wo, outIn ? in : out, gxd, 0, in, false);
+                Gemm.sgemm(false, true, n, in, out, gd, go, out, wd, wo, out, gxd, 0, in, false);
                 gx = Tensor.of(gxd, xs);
             }
             if (weight.requiresGrad()) {
                 float[] gwd = new float[in * out];
-                if (outIn) Gemm.sgemm(true, false, out, in, n, gd, go, out, xd, xo, in, gwd, 0, in, false);  // g^T x
-                else Gemm.sgemm(true, false, in, out, n, xd, xo, in, gd, go, out, gwd, 0, out, false);       // x^T g
+                Gemm.sgemm(true, false, in, out, n, xd, xo, in, gd, go, out, gwd, 0, out, false);   // x^T g
                 gw = Tensor.of(gwd, weight.shape());
             }
             if (bias != null && bias.requiresGrad()) {

@@ -8,6 +8,7 @@ import dev.kindling.models.generation.CausalLM;
 import dev.kindling.models.generation.KVCache;
 import dev.kindling.nn.Init;
 import dev.kindling.nn.Module;
+import dev.kindling.ops.Linalg;
 import dev.kindling.ops.Losses;
 import dev.kindling.tensor.Generator;
 import dev.kindling.tensor.Tensor;
@@ -105,7 +106,7 @@ public class GPT2LMHeadModel extends Module implements CausalLM {
     /** Logits for ids following the cache's positions (see {@link CausalLM#forward}). Shape: {@code [B, T, V]}. */
     @Override
     public Tensor forward(Tensor ids, KVCache cache) {
-        return FusedLinear.linear(transformer.forward(ids, cache), lmHead, null);   // [B, T, V]
+        return Linalg.linear(transformer.forward(ids, cache), lmHead, null);   // [B, T, V]
     }
 
     @Override

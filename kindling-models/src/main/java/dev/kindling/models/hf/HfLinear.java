@@ -1,15 +1,11 @@
 // HfLinear: a torch.nn.Linear-shaped layer (weight [out, in], optional bias) whose parameters are allocated for a
 // checkpoint to fill: zeros by default (no wasted random init for billions of values), or Hugging Face's
-// normal(0, std) init when a Generator is given. Forward is one fused GEMM op over all rows, or, for the few rows of
-// a decoding step without autograd, a matrix-vector product that reads the weight in place (no GEMM packing).
+// normal(0, std) init when a Generator is given. Forward is core's fused Linalg.linear.
 package dev.kindling.models.hf;
 
-import dev.kindling.kernels.Elementwise1D;
-import dev.kindling.kernels.Parallel;
-import dev.kindling.models.gpt.FusedLinear;
 import dev.kindling.nn.Init;
 import dev.kindling.nn.Module;
-import dev.kindling.tensor.Autograd;
+import dev.kindling.ops.Linalg;
 import dev.kindling.tensor.Generator;
 import dev.kindling.tensor.Tensor;
 
@@ -48,39 +44,14 @@ public final class HfLinear extends Module {
         return apply(x, weight, bias);   // [..., in] -> [..., out]
     }
 
-    /** Rows up to which a product without autograd goes through the in-place matrix-vector path. */
-    private static final int GEMV_MAX_ROWS = 4;
-
     /**
-     * {@code x @ weight^T + bias} (torch Linear layout). A decoding step (at most a few rows, nothing to record for
-     * autograd) reads each weight row once, in place, with a vectorised dot product per output; GEMM would first
-     * pack the whole weight, which dominates when there is one row. Otherwise one fused GEMM op with gradient.
+     * {@code x @ weight^T + bias} (torch Linear layout), one fused op with gradient. A decoding step's few rows need
+     * no special case here: Gemm reads the weight in place for them instead of packing it.
      *
      * <p>Shape: x {@code [..., in]}, weight {@code [out, in]}, bias {@code [out]} or null -> {@code [..., out]}.
      */
     public static Tensor apply(Tensor x, Tensor weight, Tensor bias) {
-        int in = weight.size(1), out = weight.size(0);
-        boolean recording = Autograd.isGradEnabled() && (x.requiresGrad() || weight.requiresGrad()
-                || bias != null && bias.requiresGrad());
-        if (recording || x.dim() < 1 || x.size(-1) != in || x.numel() / Math.max(1, in) > GEMV_MAX_ROWS) {
-            return FusedLinear.linear(x, weight, bias);   // also reports shape errors
-        }
-        int rows = x.numel() / Math.max(1, in);
-        Tensor xc = x.detach().contiguous(), wc = weight.detach().contiguous();
-        float[] xd = xc.storage().floats(), wd = wc.storage().floats(), y = new float[rows * out];
-        float[] bd = bias == null ? null : bias.detach().contiguous().toFloatArray();
-        int xo = xc.offset(), wo = wc.offset();
-        Parallel.forRange(out, Math.max(1, 32768 / Math.max(1, in)), (lo, hi) -> {
-            for (int o = lo; o < hi; o++) {
-                for (int r = 0; r < rows; r++) {
-                    float v = Elementwise1D.dot(xd, xo + r * in, wd, wo + o * in, in);
-                    y[r * out + o] = bd == null ? v : v + bd[o];
-                }
-            }
-        });
-        int[] ys = x.shape().clone();
-        ys[ys.length - 1] = out;
-        return Tensor.of(y, ys);
+        return Linalg.linear(x, weight, bias);
     }
 
     @Override

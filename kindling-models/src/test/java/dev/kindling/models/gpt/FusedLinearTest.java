@@ -1,4 +1,5 @@
-// FusedLinear against the generic matmul + add path: values and gradients for both weight layouts.
+// FusedLinear (Conv1D layout) and Linalg.linear (the [out, in] layout GPT-2's head uses) against the generic
+// matmul + add path: values and gradients.
 package dev.kindling.models.gpt;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +26,7 @@ class FusedLinearTest {
             Tensor w = (outIn ? Tensor.randn(g, 9, 7) : Tensor.randn(g, 7, 9)).requiresGrad(true);
             Tensor b = Tensor.randn(g, 9).requiresGrad(true);
             Tensor up = Tensor.randn(g, 3, 5, 9);
-            Tensor y = outIn ? FusedLinear.linear(x, w, b) : FusedLinear.conv1d(x, w, b);
+            Tensor y = outIn ? Linalg.linear(x, w, b) : FusedLinear.conv1d(x, w, b);   // [out, in]: core's
             y.mul(up).sum().backward();
             Tensor gx = x.grad(), gw = w.grad(), gb = b.grad();
             x.zeroGrad();
