@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Kindling next to libtorch (JavaCPP), DJL, DL4J, ONNX Runtime and numpy: SGEMM, MLP / LeNet /",
-            "tiny-GPT training, MLP / LeNet inference. Each system runs in its own process, alternately, at its",
+            "tiny-GPT training, MLP / LeNet inference, MiniLM embeddings. Each system runs in its own process, alternately, at its",
             "best thread setting; prints a Markdown table (median, min..max, peak RSS, ratio Kindling / best peer)",
             "and writes JSON. The peers are built once with `mvn -Ppeers` (Maven Central, ~500 MB).",
         })
@@ -63,7 +63,7 @@ final class PeersBenchCommand implements Callable<Integer> {
                 if (rc != 0) return rc;
             }
         }
-        List<String> a = new ArrayList<>(List.of("--peers-dir", peersDir.toString()));
+        List<String> a = new ArrayList<>(List.of("--peers-dir", peersDir.toString(), "--data", Home.resolve("data").toString()));
         if (only != null) a.addAll(List.of("--only", only));
         if (reps != null) a.addAll(List.of("--reps", reps.toString()));
         if (rounds != null) a.addAll(List.of("--rounds", rounds.toString()));

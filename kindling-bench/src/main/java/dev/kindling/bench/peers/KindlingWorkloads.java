@@ -24,7 +24,7 @@ import dev.kindling.tensor.Tensor;
 import java.util.Locale;
 
 /**
- * Runs one workload: {@code KindlingWorkloads sgemm|mlp|lenet|gpt|mlp-infer|lenet-infer [reps]} with
+ * Runs one workload: {@code KindlingWorkloads sgemm|mlp|lenet|gpt|mlp-infer|lenet-infer|minilm [reps]} with
  * {@code -Dthreads=N} (Kindling's kernel threads, default 2). Prints {@code RESULT peer system=kindling ...} lines.
  *
  * <p>Example: {@code java --add-modules jdk.incubator.vector -Dthreads=2 -cp ... dev.kindling.bench.peers.KindlingWorkloads mlp 5}
@@ -33,13 +33,13 @@ public final class KindlingWorkloads {
     private KindlingWorkloads() {}
 
     public static void main(String[] args) {
-        if (args.length < 1) throw new IllegalArgumentException("usage: KindlingWorkloads sgemm|mlp|lenet|gpt|mlp-infer|lenet-infer [reps]");
+        if (args.length < 1) throw new IllegalArgumentException("usage: KindlingWorkloads sgemm|mlp|lenet|gpt|mlp-infer|lenet-infer|minilm [reps]");
         int reps = PeerHarness.reps(args, 1);
         int threads = PeerHarness.threads();
         Parallel.setThreads(threads);
         if (!VectorSupport.enabled()) System.out.println("WARNING: fast kernels off; start the JVM with " + VectorSupport.FLAG);
         KernelWarmup.warmup();
-        String label = "t" + threads;
+        String label = "t" + threads + heapLabel();
         if (args[0].equals("sgemm")) {
             for (int n : PeerHarness.SGEMM_SIZES) sgemm(n, reps, label);
             return;
@@ -51,8 +51,26 @@ public final class KindlingWorkloads {
             case GPT -> gptStep();
             case MLP_INFER -> inferStep(mlp(new Generator(0)), classificationData(784));
             case LENET_INFER -> inferStep(lenet(new Generator(0)), classificationData(28 * 28));
+            case MINILM -> minilmStep();
         };
         PeerHarness.run("kindling", bench, reps, label, step);
+    }
+
+    /** "-xmx64m" when the JVM was started with -Xmx64m (PeersBench caps Kindling's heap per workload), else "". */
+    static String heapLabel() {
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("-Xmx")) return "-xmx" + a.substring(4).toLowerCase(Locale.ROOT);
+        }
+        return "";
+    }
+
+    /** MiniLM sentence embeddings (MiniLmWorkload; files from -Dpeers.minilm.model / -Dpeers.minilm.batches). */
+    static Runnable minilmStep() {
+        try {
+            return MiniLmWorkload.kindlingStep();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("minilm workload: " + e.getMessage(), e);
+        }
     }
 
     /** C = A B, square n, preallocated output, Kindling's GEMM kernel. */

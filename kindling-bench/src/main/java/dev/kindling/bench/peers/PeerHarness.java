@@ -33,7 +33,9 @@ public final class PeerHarness {
         LENET("lenet", "samples/s", BATCH, 100, 150),
         GPT("gpt", "tokens/s", GPT_BATCH * GPT_CTX, 10, 30),
         MLP_INFER("mlp-infer", "samples/s", BATCH, 500, 2000),
-        LENET_INFER("lenet-infer", "samples/s", BATCH, 100, 500);
+        LENET_INFER("lenet-infer", "samples/s", BATCH, 100, 500),
+        /** all-MiniLM-L6-v2 sentence embeddings, batches of 32 real sentences (see MiniLmWorkload). */
+        MINILM("minilm", "sentences/s", MiniLmWorkload.BATCH, 8, 8);
 
         public final String id, unit;
         public final int unitsPerStep, warmupSteps, stepsPerRep;

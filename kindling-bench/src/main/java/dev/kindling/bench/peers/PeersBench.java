@@ -33,13 +33,23 @@ import java.util.stream.Stream;
  * {@code 'mlp'} or {@code 'kindling|libtorch'}), {@code --reps N} (timed reps per process, default 5),
  * {@code --rounds N} (processes per system and workload, run alternately; reps pooled, default 1), {@code --scale F}
  * (shorter reps for a smoke run, default 1), {@code --threads N} (the machine's cores, default all), {@code --json FILE},
- * {@code --timeout-s S} (per process, default 1200).
+ * {@code --timeout-s S} (per process, default 1200), {@code --data DIR} (Kindling's data folder, default "data": the
+ * MiniLM row needs minilm/ from {@code kindling data fetch minilm} and sentiment/).
  */
 public final class PeersBench {
     private PeersBench() {}
 
     /** Workloads in table order; "sgemm" expands to one row per size. */
-    static final List<String> WORKLOADS = List.of("sgemm", "mlp", "lenet", "gpt", "mlp-infer", "lenet-infer");
+    static final List<String> WORKLOADS = List.of("sgemm", "mlp", "lenet", "gpt", "mlp-infer", "lenet-infer", "minilm");
+
+    /**
+     * Kindling's JVM heap per workload: a little above what each one keeps alive (data, weights, one step's
+     * activations and gradients), with the serial collector, so peak RSS measures the working set rather than an
+     * uncapped default heap (1/4 of RAM). Measured live sets: inference under 10 MB, MLP/LeNet training under 40 MB,
+     * tiny GPT about 120 MB, MiniLM about 150 MB (weights 91 MB).
+     */
+    static final Map<String, String> KINDLING_HEAP = Map.of("sgemm", "192m", "mlp", "64m", "lenet", "64m", "gpt", "256m",
+            "mlp-infer", "16m", "lenet-infer", "16m", "minilm", "256m");
 
     /** One system: the workloads it runs and how to start it for each. */
     record SystemSpec(String name, List<String> workloads, boolean isPeer) {}
@@ -47,10 +57,10 @@ public final class PeersBench {
     static final List<SystemSpec> SYSTEMS = List.of(
             new SystemSpec("kindling", WORKLOADS, false),
             new SystemSpec("numpy", List.of("sgemm"), false),
-            new SystemSpec("libtorch-javacpp", WORKLOADS, true),
+            new SystemSpec("libtorch-javacpp", List.of("sgemm", "mlp", "lenet", "gpt", "mlp-infer", "lenet-infer"), true),
             new SystemSpec("djl-pytorch", List.of("sgemm", "mlp", "lenet", "mlp-infer", "lenet-infer"), true),
             new SystemSpec("dl4j", List.of("sgemm", "mlp", "lenet"), true),
-            new SystemSpec("onnxruntime", List.of("sgemm", "mlp-infer", "lenet-infer"), true));
+            new SystemSpec("onnxruntime", List.of("sgemm", "mlp-infer", "lenet-infer", "minilm"), true));
 
     /** A measured figure. */
     record Figure(String system, String bench, String unit, double median, double min, double max, String threads,
@@ -63,6 +73,8 @@ public final class PeersBench {
         double scale = 1;
         long timeoutS = 1200;
         Path json;
+        /** Kindling's data folder: minilm/ (from `kindling data fetch minilm`) and sentiment/ for the MiniLM row. */
+        Path data = Path.of("data");
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -79,8 +91,9 @@ public final class PeersBench {
                     case "--scale" -> o.scale = Double.parseDouble(v);
                     case "--timeout-s" -> o.timeoutS = positive(a, v);
                     case "--json" -> o.json = Path.of(v);
+                    case "--data" -> o.data = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option '" + a + "' (known: --peers-dir DIR --only REGEX"
-                            + " --reps N --rounds N --threads N --scale F --timeout-s S --json FILE)");
+                            + " --reps N --rounds N --threads N --scale F --timeout-s S --json FILE --data DIR)");
                 }
                 i++;
             }
@@ -191,11 +204,17 @@ public final class PeersBench {
             String threadsProp = "-Dthreads=" + o.threads, n = Integer.toString(o.threads);
             String reps = Integer.toString(o.reps), scale = "-Dpeers.scale=" + o.scale;
             boolean sgemm = workload.equals("sgemm");
+            List<String> minilm = List.of();
             try {
+                if (workload.equals("minilm")) minilm = minilmProps();
                 switch (system) {
-                    case "kindling" -> cmd.addAll(List.of(java, "--add-modules", "jdk.incubator.vector",
-                            "--enable-native-access=ALL-UNNAMED", threadsProp, scale, "-cp", System.getProperty("java.class.path"),
-                            KindlingWorkloads.class.getName(), workload, reps));
+                    case "kindling" -> {
+                        cmd.addAll(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                                "-XX:+UseSerialGC", "-Xmx" + KINDLING_HEAP.get(workload), threadsProp, scale));
+                        cmd.addAll(minilm);
+                        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KindlingWorkloads.class.getName(),
+                                workload, reps));
+                    }
                     case "numpy" -> {
                         env.put("OPENBLAS_NUM_THREADS", n);
                         cmd.addAll(List.of("python3", "-c", NUMPY_SGEMM, reps, Double.toString(o.scale)));
@@ -220,13 +239,39 @@ public final class PeersBench {
                         if (avx512) env.put("OPENBLAS_CORETYPE", "SkylakeX");
                         cmd.addAll(peerJava(threadsProp, scale, "Dl4jBench", workload, reps, jars("dl4j")));
                     }
-                    case "onnxruntime" -> cmd.addAll(peerJava(threadsProp, scale, "OrtBench", workload, reps, jars("onnxruntime")));
+                    case "onnxruntime" -> {
+                        List<String> props = new ArrayList<>(List.of(threadsProp, scale));
+                        props.addAll(minilm);
+                        cmd.addAll(peerJava(props, "OrtBench", workload, reps, jars("onnxruntime")));
+                    }
                     default -> throw new IllegalArgumentException("unknown system " + system);
                 }
             } catch (IllegalStateException e) {
                 return new Outcome(List.of(), e.getMessage());
             }
             return launch(system, cmd, env);
+        }
+
+        private List<String> minilmPropsCache;
+
+        /**
+         * The MiniLM row's inputs, prepared once per run: the model file and a MiniLmBatches file of token ids (in a
+         * temp folder, deleted at exit). Throws IllegalStateException, naming the fix, when the model is not fetched.
+         */
+        private List<String> minilmProps() throws IOException {
+            if (minilmPropsCache != null) return minilmPropsCache;
+            Path dir = o.data.resolve("minilm"), model = dir.resolve(MiniLmWorkload.MODEL);
+            Path sentences = o.data.resolve("sentiment").resolve("uci_labelled_sentences.tsv.gz");
+            if (!Files.isRegularFile(model) || !Files.isRegularFile(dir.resolve(MiniLmWorkload.TOKENIZER))) {
+                throw new IllegalStateException("no MiniLM in " + dir.toAbsolutePath() + ": run `./kindling data fetch minilm` first");
+            }
+            Path tmp = Files.createTempDirectory("kindling-peers-minilm"), file = tmp.resolve("batches.bin");
+            MiniLmWorkload.prepare(dir, sentences, file);
+            file.toFile().deleteOnExit();
+            tmp.toFile().deleteOnExit();
+            minilmPropsCache = List.of("-D" + MiniLmWorkload.MODEL_PROP + "=" + model.toAbsolutePath(),
+                    "-D" + MiniLmWorkload.BATCHES_PROP + "=" + file.toAbsolutePath());
+            return minilmPropsCache;
         }
 
         private List<String> peerJava(String threadsProp, String scale, String main, String workload, String reps, String cp) {
@@ -313,6 +358,8 @@ public final class PeersBench {
             Thread reader = Thread.ofPlatform().daemon().start(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
+                        // Workers' sanity lines (same inputs, same outputs across systems) are shown as they come.
+                        if (line.startsWith("minilm:") || line.startsWith("tiny GPT:")) System.out.println("   " + line);
                         synchronized (lines) {
                             lines.add(line);
                         }

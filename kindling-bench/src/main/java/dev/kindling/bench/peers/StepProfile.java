@@ -29,6 +29,7 @@ public final class StepProfile {
             case GPT -> KindlingWorkloads.gptStep();
             case MLP_INFER -> KindlingWorkloads.inferStep(KindlingWorkloads.mlp(new Generator(0)), KindlingWorkloads.classificationData(784));
             case LENET_INFER -> KindlingWorkloads.inferStep(KindlingWorkloads.lenet(new Generator(0)), KindlingWorkloads.classificationData(784));
+            case MINILM -> KindlingWorkloads.minilmStep();
         };
         for (int i = 0; i < bench.warmupSteps; i++) step.run();
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

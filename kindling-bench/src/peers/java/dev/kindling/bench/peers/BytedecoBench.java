@@ -48,6 +48,7 @@ public final class BytedecoBench {
             case MLP_INFER -> infer(new Mlp(), 784);
             case LENET_INFER -> infer(new LeNet(), 28 * 28);
             case GPT -> gpt();
+            case MINILM -> throw new IllegalArgumentException("BytedecoBench: no '" + bench + "' here (ONNX Runtime is its anchor)");
         };
         PeerHarness.run(system, bench, reps, label, step);
     }

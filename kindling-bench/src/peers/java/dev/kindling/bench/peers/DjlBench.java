@@ -44,6 +44,7 @@ public final class DjlBench {
                 return;
             }
             Bench bench = Bench.of(args[0]);
+            if (bench == Bench.MINILM) throw new IllegalArgumentException("DjlBench: no '" + bench + "' here");
             boolean lenet = bench == Bench.LENET || bench == Bench.LENET_INFER;
             Block net = lenet ? lenet() : mlp();
             int features = lenet ? 28 * 28 : 784;

@@ -15,7 +15,7 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** {@code OrtBench sgemm|mlp-infer|lenet-infer [reps]}. */
+/** {@code OrtBench sgemm|mlp-infer|lenet-infer|minilm [reps]}. */
 public final class OrtBench {
     private OrtBench() {}
 
@@ -41,6 +41,10 @@ public final class OrtBench {
             return;
         }
         Bench bench = Bench.of(args[0]);
+        if (bench == Bench.MINILM) {
+            minilm(env, so, reps, label);
+            return;
+        }
         byte[] model = switch (bench) {
             case MLP_INFER -> mlpModel();
             case LENET_INFER -> lenetModel();
@@ -58,6 +62,43 @@ public final class OrtBench {
                     throw new IllegalStateException(e);
                 }
             });
+        }
+    }
+
+    /**
+     * all-MiniLM-L6-v2 from the same .onnx file Kindling loads, on the same pre-tokenized batches; mean pooling and L2
+     * norm in Java over the model's last hidden state (first output), as sentence-transformers does.
+     */
+    private static void minilm(OrtEnvironment env, OrtSession.SessionOptions so, int reps, String label) throws OrtException {
+        java.nio.file.Path modelFile = java.nio.file.Path.of(MiniLmBatches.required(MiniLmWorkload.MODEL_PROP));
+        java.util.List<MiniLmBatches.Batch> batches;
+        try {
+            batches = MiniLmBatches.read(java.nio.file.Path.of(MiniLmBatches.required(MiniLmWorkload.BATCHES_PROP))).batches();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        try (OrtSession s = env.createSession(modelFile.toString(), so)) {
+            java.util.function.IntFunction<float[]> embed = k -> {
+                MiniLmBatches.Batch b = batches.get(k);
+                long[] shape = {b.size(), b.len()};
+                try (OnnxTensor ids = OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(b.ids()), shape);
+                     OnnxTensor mask = OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(b.mask()), shape);
+                     OnnxTensor types = OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(new long[b.ids().length]), shape);
+                     OrtSession.Result r = s.run(Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
+                    OnnxTensor hidden = (OnnxTensor) r.get(0);                                  // [B, T, H]
+                    long[] hs = hidden.getInfo().getShape();
+                    FloatBuffer fb = hidden.getFloatBuffer();
+                    float[] h = new float[fb.remaining()];
+                    fb.get(h);
+                    return MiniLmBatches.meanPoolNormalize(h, b.mask(), b.size(), b.len(), (int) hs[2]);
+                } catch (OrtException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            long tokens = batches.stream().mapToLong(MiniLmBatches.Batch::tokens).sum();
+            System.out.println(MiniLmBatches.check(embed.apply(0), batches.size(), batches.get(0).size(), tokens));
+            int[] step = {0};
+            PeerHarness.run("onnxruntime", Bench.MINILM, reps, label, () -> embed.apply(step[0]++ % batches.size()));
         }
     }
 
