@@ -2,7 +2,7 @@
 // a JSON header naming each tensor's dtype/shape/byte range, then one raw little-endian data buffer).
 // Every header field is validated before any tensor memory is allocated, so hostile files fail cleanly.
 // load() reads through a FileChannel; map() memory-maps the file (java.lang.foreign: no 2 GB limit) and converts
-// one tensor at a time straight into its destination, for checkpoints larger than a comfortable heap copy.
+// one tensor at a time straight into its destination; mapRetained() also lets F32 tensors read the file in place.
 package dev.kindling.io;
 
 import dev.kindling.tensor.DType;
@@ -123,26 +123,44 @@ public final class Safetensors {
      * @throws SafetensorsException when the header is malformed, the file truncated or a dtype unsupported
      */
     public static MappedFile map(Path file) throws IOException {
-        Arena arena = Arena.ofShared();
+        return map(file, Arena.ofShared(), false);
+    }
+
+    /**
+     * Like {@link #map}, but the mapping stays valid as long as anything uses it: tensors made by
+     * {@link MappedFile#loadMapped} or {@link MappedFile#mapInto} read the file in place, and the garbage collector
+     * unmaps it once neither they nor the MappedFile are reachable; {@link MappedFile#close} does nothing.
+     *
+     * <p>Example (a model whose large weights stay in the file, not on the heap):
+     * <pre>{@code
+     * var f = Safetensors.mapRetained(Path.of("model.safetensors"));
+     * f.mapInto("lm_head.weight", model.lmHead());       // the parameter's storage now reads the mapping
+     * }</pre>
+     */
+    public static MappedFile mapRetained(Path file) throws IOException {
+        return map(file, Arena.ofAuto(), true);
+    }
+
+    private static MappedFile map(Path file, Arena arena, boolean retained) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = readHeader(file, ch);
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            return new MappedFile(file, arena, seg, h);
+            return new MappedFile(file, retained ? null : arena, seg, h);
         } catch (IOException | RuntimeException e) {
-            arena.close();
+            if (!retained) arena.close();
             throw e;
         }
     }
 
     /**
-     * A memory-mapped safetensors file (see {@link #map}). Reads may run from several threads; {@link #close}
-     * unmaps, after which reads fail.
+     * A memory-mapped safetensors file (see {@link #map} and {@link #mapRetained}). Reads may run from several
+     * threads; {@link #close} unmaps a file opened by {@link #map}, after which reads (and tensors it mapped) fail.
      */
     public static final class MappedFile implements AutoCloseable {
         /** Elements converted per slice: keeps each ByteBuffer view well under 2 GB whatever the dtype. */
         private static final int SLICE_ELEMS = 1 << 24;
         private final Path file;
-        private final Arena arena;
+        private final Arena arena;   // null when retained: an automatic arena, unmapped by the garbage collector
         private final MemorySegment segment;
         private final Header header;
 
@@ -218,6 +236,53 @@ public final class Safetensors {
             dst.storage().markModified();
         }
 
+        /** True when tensor {@code name} is stored as F32, the only dtype that {@link #mapInto} can use in place. */
+        public boolean canMap(String name) {
+            TensorInfo t = header.tensors.get(name);
+            return t != null && t.dtype.equals("F32");
+        }
+
+        /**
+         * An F32 tensor as a read-only tensor over the mapping (nothing copied; see {@link Tensor#mapped}). It is
+         * valid while the mapping is: until {@link #close} for {@link #map}, as long as it is reachable for
+         * {@link #mapRetained}.
+         *
+         * @throws SafetensorsException when the tensor is absent
+         * @throws IllegalArgumentException when it is not F32 (use {@link #load} to convert other dtypes)
+         */
+        public Tensor loadMapped(String name) throws SafetensorsException {
+            TensorInfo t = require(name);
+            return Tensor.mapped(slice(t), t.shape);
+        }
+
+        /**
+         * Makes {@code dst} (e.g. a freshly built model's parameter) read tensor {@code name} in place from the
+         * mapping: its storage is switched to the mapped bytes and any heap array it had is dropped. {@code dst}
+         * must have exactly the stored shape and span its whole storage (contiguous, offset 0), and the tensor must
+         * be F32. Writers of the storage later get a heap copy (see {@link dev.kindling.tensor.Storage}).
+         *
+         * @throws SafetensorsException naming the tensor when it is absent
+         * @throws IllegalArgumentException naming the tensor and what differs otherwise
+         */
+        public void mapInto(String name, Tensor dst) throws SafetensorsException {
+            TensorInfo t = require(name);
+            if (!Shape.same(t.shape, dst.shape())) throw new IllegalArgumentException("safetensors file " + file
+                    + ": tensor '" + name + "' has shape " + Shape.str(t.shape) + " but the destination expects "
+                    + Shape.str(dst.shape()));
+            if (dst.dtype() != DType.FLOAT32 || !dst.isContiguous() || dst.offset() != 0
+                    || dst.storage().capacity() != dst.numel()) throw new IllegalArgumentException("safetensors file "
+                    + file + ": tensor '" + name + "' can only be mapped into a float32 tensor that spans its whole "
+                    + "storage (contiguous, offset 0)");
+            dst.storage().attachMapped(slice(t));
+        }
+
+        /** The F32 bytes of {@code t}. */
+        private MemorySegment slice(TensorInfo t) {
+            if (!t.dtype.equals("F32")) throw new IllegalArgumentException("safetensors file " + file + ": tensor '"
+                    + t.name + "' is " + t.dtype + "; only F32 tensors can be used in place (load() converts it)");
+            return segment.asSlice(header.dataStart + t.begin, t.end - t.begin);
+        }
+
         private TensorInfo require(String name) throws SafetensorsException {
             TensorInfo t = header.tensors.get(name);
             if (t == null) throw fail(file, "no tensor named '" + name + "' (the file has " + header.tensors.size()
@@ -239,10 +304,10 @@ public final class Safetensors {
             }
         }
 
-        /** Unmaps the file. */
+        /** Unmaps a file opened by {@link #map}; does nothing for {@link #mapRetained} (the GC unmaps it). */
         @Override
         public void close() {
-            arena.close();
+            if (arena != null) arena.close();
         }
     }
 
@@ -551,6 +616,18 @@ public final class Safetensors {
         int elem = byteSize(t.dtype());
         // Contiguous tensors are written straight from their storage; views are copied out first.
         boolean direct = t.isContiguous();
+        if (direct && t.dtype() == DType.FLOAT32 && t.storage().isMapped()) {   // stream it: no heap copy of the whole
+            float[] tmp = new float[Math.min(total, 1 << 16)];
+            for (int done = 0; done < total; ) {
+                if (buf.remaining() < elem) flush(ch, buf);
+                int n = Math.min(Math.min(tmp.length, buf.remaining() / elem), total - done);
+                t.storage().readFloats((long) t.offset() + done, tmp, 0, n);
+                buf.asFloatBuffer().put(tmp, 0, n);
+                buf.position(buf.position() + n * 4);
+                done += n;
+            }
+            return;
+        }
         int base = direct ? t.offset() : 0;
         Object data = switch (t.dtype()) {
             case FLOAT32 -> direct ? t.storage().floats() : t.toFloatArray();

@@ -298,11 +298,19 @@ public final class Indexing {
         os[is.length] = dim;
         Tensor wc = weight.detach().contiguous();
         Tensor out = Tensor.zeros(os);
-        float[] w = wc.storage().floats(), o = out.storage().floats();
+        float[] o = out.storage().floats();
         int wb = wc.offset(), n = iv.length;
-        Parallel.forRange(n, Math.max(1, 8192 / Math.max(1, dim)), (lo, hi) -> {
-            for (int i = lo; i < hi; i++) System.arraycopy(w, wb + (int) iv[i] * dim, o, i * dim, dim);
-        });
+        if (wc.storage().isMapped()) {   // a memory-mapped table: copy only the looked-up rows, never the table
+            var table = wc.storage();
+            Parallel.forRange(n, Math.max(1, 8192 / Math.max(1, dim)), (lo, hi) -> {
+                for (int i = lo; i < hi; i++) table.readFloats(wb + iv[i] * dim, o, i * dim, dim);
+            });
+        } else {
+            float[] w = wc.storage().floats();
+            Parallel.forRange(n, Math.max(1, 8192 / Math.max(1, dim)), (lo, hi) -> {
+                for (int i = lo; i < hi; i++) System.arraycopy(w, wb + (int) iv[i] * dim, o, i * dim, dim);
+            });
+        }
         return Autograd.record("embedding", out, new Tensor[] {weight}, g -> {
             Tensor gw = Tensor.zeros(ws);
             Tensor gc = g.contiguous();

@@ -1,6 +1,6 @@
 // Linalg: matmul (vector, 2-D, batched with broadcast batch dims), linear and two-operand einsum.
 // Transposed operands (views) go to GEMM as transpose flags, so the backward's A^T and B^T are
-// never materialized.
+// never materialized; a memory-mapped weight operand is streamed by MappedGemm instead of copied to the heap.
 package dev.kindling.ops;
 
 import dev.kindling.kernels.Elementwise1D;
@@ -79,6 +79,7 @@ public final class Linalg {
     private static void gemmInto(Tensor a, Tensor b, Tensor out, int[] batch, int m, int n, int k) {
         int nb = Shape.numel(batch);
         if (nb == 0 || m == 0 || n == 0) return;
+        if (b.dim() == 2 && b.storage().isMapped() && mappedRightInto(a, b, out, nb * m, n, k)) return;
         int[] ashape = withBatch(batch, a.shape()), bshape = withBatch(batch, b.shape());
         Operand oa = operand(a.expand(ashape)), ob = operand(b.expand(bshape));
         int[] sa = oa.t.strides(), sb = ob.t.strides();
@@ -95,6 +96,28 @@ public final class Linalg {
             for (int i = lo; i < hi; i++)
                 Gemm.sgemm(oa.trans, ob.trans, m, n, k, ad, aoff[i], oa.ld, bd, boff[i], ob.ld, od, i * m * n, n, false);
         });
+    }
+
+    /**
+     * {@code a [..., m, k] @ b [k, n]} with b memory-mapped: a's rows (batch dims flattened) against b streamed by
+     * MappedGemm, so b is not copied to the heap. False (nothing written) when b's strides are neither row- nor
+     * column-major.
+     */
+    private static boolean mappedRightInto(Tensor a, Tensor b, Tensor out, int rows, int n, int k) {
+        int[] st = b.strides();
+        boolean rowMajor = (st[1] == 1 || n == 1) && (st[0] >= n || k == 1);       // W [k, n], ld st[0]
+        boolean colMajor = (st[0] == 1 || k == 1) && (st[1] >= k || n == 1);       // W^T stored as [n, k], ld st[1]
+        if (!rowMajor && !colMajor) return false;
+        Operand oa = a.dim() == 2 ? operand(a) : new Operand(a.contiguous(), false, k);   // [rows, k]
+        float[] ad = oa.t.storage().floats(), od = out.storage().floats();
+        if (rowMajor) {
+            MappedGemm.times(oa.trans, rows, n, k, ad, oa.t.offset(), oa.ld, b.storage(), b.offset(),
+                    k == 1 ? n : st[0], od, 0, n, false);
+        } else {
+            MappedGemm.timesTransposed(oa.trans, rows, n, k, ad, oa.t.offset(), oa.ld, b.storage(), b.offset(),
+                    n == 1 ? k : st[1], od, 0, n, false);
+        }
+        return true;
     }
 
     private static int[] withBatch(int[] batch, int[] s) {
@@ -152,13 +175,19 @@ public final class Linalg {
         Tensor xc = x.detach().contiguous(), wc = weight.detach().contiguous();   // [rows, in], [out, in]
         Tensor bc = bias == null ? null : bias.detach().contiguous();            // [out]
         Tensor y = Tensor.zeros(ys);                                               // [..., out] = [rows, out]
-        float[] xd = xc.storage().floats(), wd = wc.storage().floats(), yd = y.storage().floats();
+        // A memory-mapped weight is streamed in blocks (MappedGemm), never copied to the heap whole.
+        boolean mappedW = wc.storage().isMapped();
+        float[] xd = xc.storage().floats(), wd = mappedW ? null : wc.storage().floats(), yd = y.storage().floats();
         int xo = xc.offset(), wo = wc.offset();
         if (bc != null) {
             float[] bd = bc.storage().floats();
             for (int r = 0; r < rows; r++) System.arraycopy(bd, bc.offset(), yd, r * outF, outF);
         }
-        Gemm.sgemm(false, true, rows, outF, in, xd, xo, in, wd, wo, in, yd, 0, outF, bc != null);
+        if (mappedW) {
+            MappedGemm.timesTransposed(false, rows, outF, in, xd, xo, in, wc.storage(), wo, in, yd, 0, outF, bc != null);
+        } else {
+            Gemm.sgemm(false, true, rows, outF, in, xd, xo, in, wd, wo, in, yd, 0, outF, bc != null);
+        }
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
         return Autograd.record("linear", y, inputs, g -> {
             Tensor gc = g.contiguous();                                            // [rows, out]
@@ -167,7 +196,12 @@ public final class Linalg {
             Tensor gx = null, gw = null, gb = null;
             if (x.requiresGrad()) {
                 gx = Tensor.zeros(xs);                                             // [rows, in] = g W
-                Gemm.sgemm(false, false, rows, in, outF, gd, go, outF, wd, wo, in, gx.storage().floats(), 0, in, false);
+                if (wd == null) {
+                    MappedGemm.times(false, rows, in, outF, gd, go, outF, wc.storage(), wo, in, gx.storage().floats(), 0,
+                            in, false);
+                } else {
+                    Gemm.sgemm(false, false, rows, in, outF, gd, go, outF, wd, wo, in, gx.storage().floats(), 0, in, false);
+                }
             }
             if (weight.requiresGrad()) {
                 gw = Tensor.zeros(outF, in);                                       // [out, in] = g^T x

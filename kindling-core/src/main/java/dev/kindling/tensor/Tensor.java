@@ -77,6 +77,19 @@ public final class Tensor {
         return new Tensor(Storage.ofBools(data), DType.BOOL, s, Shape.contiguousStrides(s), 0);
     }
 
+    /**
+     * A read-only float32 tensor over {@code Shape.numel(shape)} little-endian floats of {@code segment} (e.g. a
+     * memory-mapped safetensors region): nothing is copied to the heap. Linear, matmul and embedding read it in place;
+     * any other access copies it to the heap once (see {@link Storage}). The segment must stay valid while the tensor
+     * is used (an automatic arena's segment keeps its mapping alive).
+     *
+     * @throws IllegalArgumentException when the segment is not exactly {@code 4 * numel} bytes
+     */
+    public static Tensor mapped(java.lang.foreign.MemorySegment segment, int... shape) {
+        int[] s = shape.clone();
+        return new Tensor(Storage.ofMapped(segment, Shape.numel(s)), DType.FLOAT32, s, Shape.contiguousStrides(s), 0);
+    }
+
     private static void checkLength(String op, int len, int[] shape) {
         if (Shape.numel(shape) != len) throw new IllegalArgumentException(op + ": " + len
                 + " values do not fill shape " + Shape.str(shape) + " (" + Shape.numel(shape) + " elements)");
@@ -96,7 +109,7 @@ public final class Tensor {
     public static Tensor empty(DType dtype, int... shape) {
         int n = Shape.numel(shape);
         Storage s = switch (dtype) {
-            case FLOAT32 -> Storage.ofFloats(new float[n]);
+            case FLOAT32 -> Storage.zeroFloats(n);
             case INT64 -> Storage.ofLongs(new long[n]);
             case BOOL -> Storage.ofBools(new boolean[n]);
         };
@@ -116,7 +129,7 @@ public final class Tensor {
     /** float32 tensor filled with {@code value}. */
     public static Tensor full(float value, int... shape) {
         Tensor t = zeros(shape);
-        java.util.Arrays.fill(t.storage.f, value);
+        java.util.Arrays.fill(t.storage.floats(), value);
         return t;
     }
 
@@ -165,14 +178,14 @@ public final class Tensor {
     /** {@code n x n} float32 identity matrix. */
     public static Tensor eye(int n) {
         Tensor t = zeros(n, n);
-        for (int i = 0; i < n; i++) t.storage.f[i * n + i] = 1f;
+        for (int i = 0; i < n; i++) t.storage.floats()[i * n + i] = 1f;
         return t;
     }
 
     /** Uniform [0, 1) samples from {@code g}. */
     public static Tensor rand(Generator g, int... shape) {
         Tensor t = zeros(shape);
-        float[] d = t.storage.f;
+        float[] d = t.storage.floats();
         for (int i = 0; i < d.length; i++) d[i] = g.nextFloat();
         return t;
     }
@@ -180,7 +193,7 @@ public final class Tensor {
     /** Standard normal samples from {@code g}. */
     public static Tensor randn(Generator g, int... shape) {
         Tensor t = zeros(shape);
-        float[] d = t.storage.f;
+        float[] d = t.storage.floats();
         for (int i = 0; i < d.length; i++) d[i] = (float) g.nextGaussian();
         return t;
     }
@@ -236,6 +249,11 @@ public final class Tensor {
         return storage;
     }
 
+    /** True while this tensor's values are read from a memory-mapped file (not yet copied to the heap). */
+    public boolean isMapped() {
+        return storage.isMapped();
+    }
+
     /** True when elements are laid out row-major with no gaps starting at {@link #offset()}. */
     public boolean isContiguous() {
         int expect = 1;
@@ -252,7 +270,7 @@ public final class Tensor {
         if (numel() != 1) throw new IllegalStateException("item: only one-element tensors can be converted to a "
                 + "number, this one has shape " + Shape.str(shape));
         return switch (dtype) {
-            case FLOAT32 -> storage.f[offset];
+            case FLOAT32 -> storage.floatAt(offset);
             case INT64 -> storage.l[offset];
             case BOOL -> storage.b[offset] ? 1f : 0f;
         };
@@ -262,7 +280,7 @@ public final class Tensor {
     public float get(int... idx) {
         int p = position("get", idx);
         return switch (dtype) {
-            case FLOAT32 -> storage.f[p];
+            case FLOAT32 -> storage.floatAt(p);
             case INT64 -> storage.l[p];
             case BOOL -> storage.b[p] ? 1f : 0f;
         };
@@ -278,7 +296,7 @@ public final class Tensor {
     public void set(float v, int... idx) {
         requireDType("set", DType.FLOAT32);
         checkInPlace("set");
-        storage.f[position("set", idx)] = v;
+        storage.floats()[position("set", idx)] = v;
         storage.bumpVersion();
     }
 

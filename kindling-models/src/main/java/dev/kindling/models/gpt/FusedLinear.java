@@ -1,12 +1,14 @@
 // FusedLinear: y = x W + b (optionally followed by tanh GELU) as ONE autograd op over flattened rows (one GEMM
 // forward, two GEMMs and a column sum backward) for Hugging Face's Conv1D layout W [in, out]. (torch Linear's
-// [out, in] layout is core's Linalg.linear.) Avoids a separate bias add and the scalar GELU backward.
+// [out, in] layout is core's Linalg.linear.) Avoids a separate bias add and the scalar GELU backward; a
+// memory-mapped weight streams through core's MappedGemm instead of being copied to the heap.
 package dev.kindling.models.gpt;
 
 import dev.kindling.kernels.Elementwise1D;
 import dev.kindling.kernels.Gemm;
 import dev.kindling.kernels.Parallel;
 import dev.kindling.kernels.UnaryOp;
+import dev.kindling.ops.MappedGemm;
 import dev.kindling.tensor.Autograd;
 import dev.kindling.tensor.Shape;
 import dev.kindling.tensor.Tensor;
@@ -52,7 +54,8 @@ public final class FusedLinear {
         int rows = in == 0 ? Shape.numel(xs) : x.numel() / Math.max(1, in);
         if (in == 0) rows = Shape.numel(ys) / Math.max(1, out);
         Tensor xc = x.detach().contiguous(), wc = weight.detach().contiguous();
-        float[] xd = xc.storage().floats(), wd = wc.storage().floats();
+        boolean mappedW = wc.storage().isMapped();   // a memory-mapped weight is streamed, never copied whole
+        float[] xd = xc.storage().floats(), wd = mappedW ? null : wc.storage().floats();
         int xo = xc.offset(), wo = wc.offset();
         float[] yd = new float[rows * out];
         if (bias != null) {
@@ -63,7 +66,11 @@ public final class FusedLinear {
         }
         int n = rows;
         // [N, in] x W[in, out] -> [N, out]
-        Gemm.sgemm(false, false, n, out, in, xd, xo, in, wd, wo, out, yd, 0, out, bias != null);
+        if (mappedW) {
+            MappedGemm.times(false, n, out, in, xd, xo, in, wc.storage(), wo, out, yd, 0, out, bias != null);
+        } else {
+            Gemm.sgemm(false, false, n, out, in, xd, xo, in, wd, wo, out, yd, 0, out, bias != null);
+        }
         // With GELU: yd becomes the activation, pre keeps x W + b and th its tanh(sqrt(2/pi) (h + 0.044715 h^3)).
         float[] pre = gelu ? yd.clone() : null, th = gelu ? new float[yd.length] : null;
         if (gelu) {
@@ -102,7 +109,11 @@ public final class FusedLinear {
             if (x.requiresGrad()) {
                 float[] gxd = new float[n * in];
                 // dx[N, in] = g[N, out] x W^T
-                Gemm.sgemm(false, true, n, in, out, gd, go, out, wd, wo, out, gxd, 0, in, false);
+                if (wd == null) {
+                    MappedGemm.timesTransposed(false, n, in, out, gd, go, out, wc.storage(), wo, out, gxd, 0, in, false);
+                } else {
+                    Gemm.sgemm(false, true, n, in, out, gd, go, out, wd, wo, out, gxd, 0, in, false);
+                }
                 gx = Tensor.of(gxd, xs);
             }
             if (weight.requiresGrad()) {

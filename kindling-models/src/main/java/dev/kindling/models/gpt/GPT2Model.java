@@ -25,9 +25,10 @@ public class GPT2Model extends Module {
     /** A randomly initialised trunk (HF init: N(0, initializer_range) embeddings); g null leaves zeros for loading. */
     public GPT2Model(GPT2Config cfg, Generator g) {
         this.cfg = cfg;
-        Generator init = g != null ? g : new Generator(0);   // Embedding draws N(0, 1); replaced below or by loading
-        wte = registerModule("wte", new Embedding(cfg.vocabSize(), cfg.nEmbd(), init)).weight();    // [V, C]
-        wpe = registerModule("wpe", new Embedding(cfg.nPositions(), cfg.nEmbd(), init)).weight();   // [P, C]
+        Generator init = g != null ? g : new Generator(0);   // for dropout when g is null
+        // g null: zero tables, allocated only if something touches them (a loader may map them from the file).
+        wte = registerModule("wte", table(cfg.vocabSize(), cfg.nEmbd(), g)).weight();    // [V, C]
+        wpe = registerModule("wpe", table(cfg.nPositions(), cfg.nEmbd(), g)).weight();   // [P, C]
         if (g != null) {
             Init.normal_(wte, 0, cfg.initializerRange(), g);
             Init.normal_(wpe, 0, cfg.initializerRange(), g);
@@ -38,6 +39,11 @@ public class GPT2Model extends Module {
         LayerNorm lnf = registerModule("ln_f", new LayerNorm(new int[] {cfg.nEmbd()}, cfg.layerNormEps(), true));
         lnfW = lnf.weight();
         lnfB = lnf.bias();
+    }
+
+    /** An embedding table: N(0, 1) from g (replaced by HF's init in the constructor), or zeros when g is null. */
+    private static Embedding table(int rows, int dim, Generator g) {
+        return g != null ? new Embedding(rows, dim, g) : Embedding.fromPretrained(Tensor.zeros(rows, dim), false);
     }
 
     public GPT2Config config() {

@@ -1,6 +1,6 @@
 // HfCheckpoint: a Hugging Face model folder (config.json + model.safetensors, or shards listed by
-// model.safetensors.index.json), memory-mapped. Tensors are converted (F32/F16/BF16 -> float32) one at a time
-// straight into a model's parameters; a missing or mis-shaped tensor is reported by name and both shapes.
+// model.safetensors.index.json), memory-mapped. Large F32 matrices stay mapped (parameters read the file in place);
+// the rest convert (F16/BF16 -> float32) into heap parameters. Missing or mis-shaped tensors: name and both shapes.
 package dev.kindling.models.hf;
 
 import dev.kindling.io.Json;
@@ -25,10 +25,15 @@ import java.util.Set;
 
 /**
  * An open Hugging Face checkpoint folder. Only headers are read when it opens; tensor data is paged in from the
- * memory-mapped files as each tensor is converted. Close it to unmap.
+ * memory-mapped files as it is used.
  *
- * <p>Kindling tensors live in heap {@code float[]} storage, so a loaded model occupies its float32 size on the heap
- * (the mapping avoids a second, whole-file copy while loading, not the parameters themselves).
+ * <p>By default ({@link LoadOptions#mapped()}) every F32 matrix of at least 1 MiB stays in the file: the parameter's
+ * storage reads the mapping in place (linear, matmul and embedding lookups stream it; see
+ * {@link dev.kindling.tensor.Storage}), so a model larger than the heap loads and runs, and the OS pages weights in
+ * and out. Vectors, small matrices and F16/BF16 tensors are converted into heap storage. Anything that writes a
+ * mapped parameter (an optimizer step, {@code copy_}) first gets a heap copy of it, so fine-tuning still works;
+ * {@link LoadOptions#heap()} copies everything up front instead. The files stay mapped as long as a loaded model
+ * uses them (the garbage collector unmaps them), so {@link #close} only drops the checkpoint's own references.
  *
  * <p>Example:
  * <pre>{@code
@@ -77,7 +82,7 @@ public final class HfCheckpoint implements AutoCloseable {
         try {
             Path single = dir.resolve(WEIGHTS), index = dir.resolve(INDEX);
             if (Files.isRegularFile(single)) {
-                Safetensors.MappedFile f = Safetensors.map(single);
+                Safetensors.MappedFile f = Safetensors.mapRetained(single);
                 files.add(f);
                 for (String name : f.tensors().keySet()) byTensor.put(name, f);
             } else if (Files.isRegularFile(index)) {
@@ -118,7 +123,7 @@ public final class HfCheckpoint implements AutoCloseable {
                 Path p = index.resolveSibling(shard);
                 if (!Files.isRegularFile(p)) throw new IOException("HfCheckpoint: " + index + " lists shard " + shard
                         + " (for tensor '" + name + "'), which does not exist");
-                f = Safetensors.map(p);
+                f = Safetensors.mapRetained(p);
                 files.add(f);
                 shards.put(shard, f);
             }
@@ -156,19 +161,61 @@ public final class HfCheckpoint implements AutoCloseable {
         return f.load(name);
     }
 
-    /** What {@link #loadInto} did: tensors and parameters filled, and stored tensors the model had no use for. */
-    public record LoadReport(int tensorsLoaded, long valuesLoaded, List<String> unusedTensors) {}
+    /**
+     * What {@link #loadInto} did: tensors and parameters filled, how many of those values read the file in place
+     * (mapped), and stored tensors the model had no use for.
+     */
+    public record LoadReport(int tensorsLoaded, long valuesLoaded, long valuesMapped, List<String> unusedTensors) {}
+
+    /**
+     * Where loaded weights live. Args: mapWeights — keep F32 tensors of at least two dimensions and
+     * {@code mapMinBytes} bytes in the memory-mapped file (false: copy everything to the heap, e.g. before
+     * fine-tuning every weight).
+     *
+     * <p>Example: {@code HfModels.loadCausalLM(dir, LoadOptions.heap())}.
+     */
+    public record LoadOptions(boolean mapWeights, long mapMinBytes) {
+        /** Default size from which a matrix stays mapped: smaller ones cost little heap and are used whole. */
+        public static final long DEFAULT_MAP_MIN_BYTES = 1L << 20;
+
+        public LoadOptions {
+            if (mapMinBytes < 0) throw new IllegalArgumentException("LoadOptions: mapMinBytes must be >= 0, got "
+                    + mapMinBytes);
+        }
+
+        /** Large F32 matrices stay mapped (the default). */
+        public static LoadOptions mapped() {
+            return new LoadOptions(true, DEFAULT_MAP_MIN_BYTES);
+        }
+
+        /** Every weight converted into heap storage. */
+        public static LoadOptions heap() {
+            return new LoadOptions(false, DEFAULT_MAP_MIN_BYTES);
+        }
+
+        /** These options with another size threshold for mapping (0 maps every F32 matrix). */
+        public LoadOptions withMapMinBytes(long bytes) {
+            return new LoadOptions(mapWeights, bytes);
+        }
+    }
+
+    /** {@link #loadInto(Module, LoadOptions)} with {@link LoadOptions#mapped()}. */
+    public LoadReport loadInto(Module model) throws IOException {
+        return loadInto(model, LoadOptions.mapped());
+    }
 
     /**
      * Fills every parameter and persistent buffer of {@code model} from this checkpoint, by its state-dict name
      * (or that name with a base-model prefix such as {@code model.} stripped or added). Tied tensors (one storage
      * under several names) are read once, from whichever of their names is stored. Stored tensors the model does
-     * not use (e.g. rotary {@code inv_freq} buffers) are listed in the report, not an error.
+     * not use (e.g. rotary {@code inv_freq} buffers) are listed in the report, not an error. With
+     * {@code options.mapWeights()}, large F32 matrices become mapped storage instead of being copied (call this on a
+     * freshly built model, before anything holds on to its parameters' arrays).
      *
      * @throws IllegalArgumentException listing every missing tensor (with the shape the model expects) and every
      *     tensor whose stored shape differs (both shapes), before anything is written
      */
-    public LoadReport loadInto(Module model) throws IOException {
+    public LoadReport loadInto(Module model, LoadOptions options) throws IOException {
         // Group state-dict names by the storage they view (tied weights share one).
         Map<Tensor, List<String>> groups = new LinkedHashMap<>();
         IdentityHashMap<Storage, Tensor> firstByStorage = new IdentityHashMap<>();
@@ -208,11 +255,23 @@ public final class HfCheckpoint implements AutoCloseable {
                 + model.getClass().getSimpleName() + ": " + String.join("; ", problems));
         // Tensors convert in parallel (each into its own storage): BF16/F16 decoding and page-ins overlap.
         List<Map.Entry<Tensor, String>> jobs = new ArrayList<>(plan.entrySet());
+        long mapped = 0;
+        boolean[] map = new boolean[jobs.size()];
+        for (int i = 0; i < map.length; i++) {
+            Tensor dst = jobs.get(i).getKey();
+            map[i] = options.mapWeights() && mappable(jobs.get(i).getValue(), dst, options.mapMinBytes());
+            if (map[i]) mapped += dst.numel();
+        }
         try {
             Parallel.forDynamic(jobs.size(), i -> {
                 var job = jobs.get(i);
+                Safetensors.MappedFile f = byTensor.get(job.getValue());
                 try {
-                    byTensor.get(job.getValue()).readInto(job.getValue(), job.getKey());
+                    if (map[i]) {
+                        f.mapInto(job.getValue(), job.getKey());
+                    } else {
+                        f.readInto(job.getValue(), job.getKey());
+                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -224,7 +283,14 @@ public final class HfCheckpoint implements AutoCloseable {
         for (Tensor t : plan.keySet()) values += t.numel();
         List<String> unused = new ArrayList<>();
         for (String name : byTensor.keySet()) if (!used.contains(name)) unused.add(name);
-        return new LoadReport(plan.size(), values, List.copyOf(unused));
+        return new LoadReport(plan.size(), values, mapped, List.copyOf(unused));
+    }
+
+    /** Whether stored tensor {@code name} can stay mapped as {@code dst}: F32, a matrix, large, spanning its storage. */
+    private boolean mappable(String name, Tensor dst, long minBytes) {
+        return byTensor.get(name).canMap(name) && dst.dim() >= 2 && 4L * dst.numel() >= minBytes
+                && dst.numel() > 0 && dst.isContiguous() && dst.offset() == 0
+                && dst.storage().capacity() == dst.numel();
     }
 
     /** The stored name for a model key: itself, or with a base-model prefix stripped or added; null if none. */
@@ -241,7 +307,10 @@ public final class HfCheckpoint implements AutoCloseable {
         return byTensor.get(name).file().getFileName().toString();
     }
 
-    /** Unmaps every file. */
+    /**
+     * Drops the checkpoint's references to its files. They are unmapped by the garbage collector once no loaded
+     * tensor reads them.
+     */
     @Override
     public void close() {
         for (Safetensors.MappedFile f : files) f.close();

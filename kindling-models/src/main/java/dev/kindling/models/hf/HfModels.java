@@ -1,6 +1,6 @@
 // HfModels: one call from a Hugging Face model folder to a ready Kindling model. Reads config.json, builds the
 // architecture named by model_type (gpt2, llama, bert) with unfilled parameters, then fills them from the
-// memory-mapped safetensors (single or sharded) and switches the model to eval mode.
+// memory-mapped safetensors (single or sharded; large F32 weights stay mapped) and switches the model to eval mode.
 package dev.kindling.models.hf;
 
 import dev.kindling.models.bert.BertConfig;
@@ -21,7 +21,11 @@ import java.nio.file.Path;
  * <pre>{@code
  * CausalLM lm = HfModels.loadCausalLM(Path.of("models/TinyLlama"));   // GPT2LMHeadModel or LlamaForCausalLM
  * BertModel bert = HfModels.loadBert(Path.of("models/bert-base-uncased"));
+ * CausalLM tunable = HfModels.loadCausalLM(dir, HfCheckpoint.LoadOptions.heap());   // every weight on the heap
  * }</pre>
+ *
+ * <p>By default large F32 weights are read in place from the memory-mapped files (see {@link HfCheckpoint}), so a
+ * checkpoint bigger than the heap loads and generates.
  */
 public final class HfModels {
     private HfModels() {}
@@ -34,6 +38,11 @@ public final class HfModels {
      * @throws IllegalArgumentException for an unsupported model_type, or naming every missing or mis-shaped tensor
      */
     public static CausalLM loadCausalLM(Path dir) throws IOException {
+        return loadCausalLM(dir, HfCheckpoint.LoadOptions.mapped());
+    }
+
+    /** {@link #loadCausalLM(Path)} with explicit weight placement (mapped or heap). */
+    public static CausalLM loadCausalLM(Path dir, HfCheckpoint.LoadOptions options) throws IOException {
         try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
             HfConfig cfg = ckpt.config();
             CausalLM model = switch (cfg.modelType()) {
@@ -44,7 +53,7 @@ public final class HfModels {
                 default -> throw cfg.error("model_type '" + cfg.modelType() + "' is not supported by loadCausalLM "
                         + "(supported: gpt2, llama)");
             };
-            ckpt.loadInto((Module) model);
+            ckpt.loadInto((Module) model, options);
             ((Module) model).eval();
             return model;
         }
@@ -52,9 +61,14 @@ public final class HfModels {
 
     /** A Llama checkpoint (model_type "llama"). */
     public static LlamaForCausalLM loadLlama(Path dir) throws IOException {
+        return loadLlama(dir, HfCheckpoint.LoadOptions.mapped());
+    }
+
+    /** {@link #loadLlama(Path)} with explicit weight placement (mapped or heap). */
+    public static LlamaForCausalLM loadLlama(Path dir, HfCheckpoint.LoadOptions options) throws IOException {
         try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
             var model = new LlamaForCausalLM(LlamaConfig.from(ckpt.config()), null);
-            ckpt.loadInto(model);
+            ckpt.loadInto(model, options);
             model.eval();
             return model;
         }
@@ -65,12 +79,17 @@ public final class HfModels {
      * (sentence-embedding exports often drop it); task-head checkpoints ({@code bert.} prefix) load their encoder.
      */
     public static BertModel loadBert(Path dir) throws IOException {
+        return loadBert(dir, HfCheckpoint.LoadOptions.mapped());
+    }
+
+    /** {@link #loadBert(Path)} with explicit weight placement (mapped or heap). */
+    public static BertModel loadBert(Path dir, HfCheckpoint.LoadOptions options) throws IOException {
         try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
             BertConfig cfg = BertConfig.from(ckpt.config());
             boolean pooler = ckpt.tensorNames().contains("pooler.dense.weight")
                     || ckpt.tensorNames().contains("bert.pooler.dense.weight");
             BertModel model = new BertModel(cfg.withPoolingLayer(pooler), null);
-            ckpt.loadInto(model);
+            ckpt.loadInto(model, options);
             model.eval();
             return model;
         }
