@@ -4,6 +4,7 @@
 package dev.kindling.nn;
 
 import dev.kindling.tensor.Autograd;
+import dev.kindling.tensor.DType;
 import dev.kindling.tensor.Shape;
 import dev.kindling.tensor.Tensor;
 import java.util.ArrayList;
@@ -227,7 +228,8 @@ public abstract class Module {
 
     /**
      * Copies values from {@code state} into this module's parameters and buffers (in place, so optimizers keep
-     * their references). Shapes must match (an error names the key and both shapes); float data is converted
+     * their references; a memory-mapped float tensor that covers a parameter's whole storage is attached rather than
+     * copied, so the parameter keeps reading the file in place). Shapes must match (an error names the key and both shapes); float data is converted
      * from int64 where a buffer is float. With {@code strict}, missing or unexpected keys throw listing them all;
      * otherwise they are returned.
      */
@@ -249,13 +251,31 @@ public abstract class Module {
                     + Shape.str(dst.shape()));
             try (var g = Autograd.noGrad()) {
                 switch (dst.dtype()) {
-                    case FLOAT32 -> dst.copy_(src.toFloat());
+                    case FLOAT32 -> {
+                        if (!adoptMapping(dst, src)) dst.copy_(src.toFloat());
+                    }
                     case INT64 -> copyLongs(e.getKey(), dst, src);
                     case BOOL -> copyBools(e.getKey(), dst, src);
                 }
             }
         }
         return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
+    }
+
+    /**
+     * A memory-mapped source that fills {@code dst}'s whole storage is attached instead of copied (the parameter then
+     * reads the file in place and is copied to the heap only if something writes it; see Storage).
+     */
+    private static boolean adoptMapping(Tensor dst, Tensor src) {
+        if (!src.isMapped() || src.dtype() != DType.FLOAT32 || !src.isContiguous() || src.offset() != 0
+                || src.numel() != src.storage().capacity() || !dst.isContiguous() || dst.offset() != 0
+                || dst.numel() != dst.storage().capacity()) {
+            return false;
+        }
+        java.lang.foreign.MemorySegment seg = src.storage().mappedSegment();
+        if (seg == null) return false;       // materialized meanwhile
+        dst.storage().attachMapped(seg);
+        return true;
     }
 
     private static void copyLongs(String key, Tensor dst, Tensor src) {

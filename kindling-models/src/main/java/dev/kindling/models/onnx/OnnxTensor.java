@@ -171,12 +171,20 @@ public final class OnnxTensor {
         return out;
     }
 
+    /** Float tensors at least this large (1 MiB) that lie in a memory-mapped file stay mapped in {@link #toTensor}. */
+    static final long MAP_MIN_ELEMENTS = 1 << 18;
+
     /**
-     * A Kindling tensor of the same shape: float32 for the floating-point types, int64 for the integer types, bool
+     * A Kindling tensor of the same shape: float32 for the floating-point types (large FLOAT tensors of a
+     * memory-mapped file are read in place, see {@link Tensor#mapped}), int64 for the integer types, bool
      * for BOOL.
      */
     public Tensor toTensor() {
         int[] shape = shape();
+        if (dataType == OnnxDataType.FLOAT && data != null && data.isDirect() && numel() >= MAP_MIN_ELEMENTS) {
+            // float32 raw_data inside a memory-mapped file: read in place (Module.loadStateDict attaches it as is).
+            return Tensor.mapped(java.lang.foreign.MemorySegment.ofBuffer(rawDataOrFail()), shape);
+        }
         if (dataType.isFloatingPoint()) return Tensor.of(toFloatArray(), shape);
         if (dataType == OnnxDataType.BOOL) {
             long[] v = toLongArray();
