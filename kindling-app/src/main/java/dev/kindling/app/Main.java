@@ -102,7 +102,7 @@ public final class Main implements Callable<Integer> {
             name = "bench",
             mixinStandardHelpOptions = true,
             description = "Benchmarks.",
-            subcommands = {Main.Gemm.class, VisionBenchCommand.class, AttentionBenchCommand.class, TokenizerBenchCommand.class, EmbedBenchCommand.class, GptBenchCommand.class, PeersBenchCommand.class, HelpCommand.class})
+            subcommands = {Main.Gemm.class, VisionBenchCommand.class, AttentionBenchCommand.class, TokenizerBenchCommand.class, EmbedBenchCommand.class, GptBenchCommand.class, MappedBenchCommand.class, PeersBenchCommand.class, HelpCommand.class})
     static final class Bench implements Callable<Integer> {
         @Spec
         CommandSpec spec;
