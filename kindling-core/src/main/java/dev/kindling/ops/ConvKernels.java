@@ -1,10 +1,11 @@
 // ConvKernels: the fast 2-D convolution kernels (im2col + GEMM per image and group, col2im for the input
-// gradient), multithreaded over the batch with single-threaded GEMMs inside. ConvReference is their spec;
-// Conv (the public ops) and tests use both. Column buffers are per-thread and reused across calls.
+// gradient), multithreaded over the batch with single-threaded GEMMs inside; stride-1 convolutions with few channels
+// go to ConvDirect (Vector API) instead. ConvReference is their spec; column buffers are per-thread and reused.
 package dev.kindling.ops;
 
 import dev.kindling.kernels.Gemm;
 import dev.kindling.kernels.Parallel;
+import dev.kindling.kernels.VectorSupport;
 import dev.kindling.tensor.Tensor;
 
 import java.util.Arrays;
@@ -100,6 +101,10 @@ public final class ConvKernels {
 
     /** {@code out = conv(x, w) + bias}; {@code bias} may be null. {@code out} is overwritten. */
     public static void forward(Geometry g, float[] x, float[] w, float[] bias, float[] out) {
+        if (VectorSupport.enabled() && ConvDirect.supports(g) && ConvDirect.allFinite(w, g.weightSize())) {
+            ConvDirect.forward(g, x, w, bias, out);
+            return;
+        }
         Parallel.forRange(g.batch(), imagesPerChunk(g), (lo, hi) -> {
             for (int n = lo; n < hi; n++) forwardImage(g, x, w, bias, out, n);
         });
@@ -132,6 +137,10 @@ public final class ConvKernels {
 
     /** {@code gx = conv^T(gOut, w)}: the input gradient, {@code gx} is overwritten. */
     public static void backwardInput(Geometry g, float[] gOut, float[] w, float[] gx) {
+        if (VectorSupport.enabled() && ConvDirect.supports(g) && ConvDirect.allFinite(w, g.weightSize())) {
+            ConvDirect.backwardInput(g, gOut, w, gx);
+            return;
+        }
         Parallel.forRange(g.batch(), imagesPerChunk(g), (lo, hi) -> {
             for (int n = lo; n < hi; n++) backwardInputImage(g, gOut, w, gx, n);
         });
@@ -165,6 +174,12 @@ public final class ConvKernels {
      * thread count).
      */
     public static void backwardWeight(Geometry g, float[] x, float[] gOut, float[] gw) {
+        // Zero padding and wrapped positions meet x (and, with padding, gOut) in products the reference skips.
+        if (VectorSupport.enabled() && ConvDirect.supports(g) && ConvDirect.allFinite(x, g.batch() * g.inC() * g.inHW())
+                && (g.padH() == 0 && g.padW() == 0 || ConvDirect.allFinite(gOut, g.batch() * g.outC() * g.outHW()))) {
+            ConvDirect.backwardWeight(g, x, gOut, gw);
+            return;
+        }
         int batch = g.batch();
         Arrays.fill(gw, 0, g.weightSize(), 0f);
         if (batch == 0) return;

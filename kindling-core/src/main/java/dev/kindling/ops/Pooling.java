@@ -4,6 +4,7 @@
 package dev.kindling.ops;
 
 import dev.kindling.kernels.Parallel;
+import dev.kindling.kernels.VectorSupport;
 import dev.kindling.tensor.Autograd;
 import dev.kindling.tensor.Shape;
 import dev.kindling.tensor.Tensor;
@@ -72,18 +73,13 @@ public final class Pooling {
         int oh = pooledSize(op, "height", h, k[0], s[0], p[0]), ow = pooledSize(op, "width", w, k[1], s[1], p[1]);
         float[] xd = ConvKernels.dense(x.detach());
         int ohw = oh * ow, hw = h * w;
-        float[] out = new float[pl.planes() * ohw];
-        // Forward takes a branch-free max (Math.max propagates NaN, as PyTorch's kernel does); the argmax that the
-        // backward needs is found in a second pass, and only when a gradient will be asked for. The data-dependent
-        // branch of a combined max+argmax loop cost ~3x on random inputs (profiled: 18% of LeNet training).
+        // Math.max propagates NaN, as PyTorch's kernel does; the argmax is kept only when a gradient may be asked for.
         boolean needArgmax = x.requiresGrad() && Autograd.isGradEnabled();
-        int[] argmax = needArgmax ? new int[out.length] : null;  // flat index within the input plane
         boolean pairs = k[0] == 2 && k[1] == 2 && s[0] == 2 && s[1] == 2 && p[0] == 0 && p[1] == 0;
+        if (pairs) return maxPool2x2(x, pl, xd, oh, ow, needArgmax);
+        float[] out = new float[pl.planes() * ohw];
+        int[] argmax = needArgmax ? new int[out.length] : null;  // flat index within the input plane
         overPlanes(pl.planes(), ohw * k[0] * k[1], (lo, hi) -> {
-            if (pairs) {
-                maxPool2x2(xd, out, argmax, lo, hi, hw, w, oh, ow);
-                return;
-            }
             for (int c = lo; c < hi; c++) {
                 int base = c * hw;
                 for (int i = 0; i < oh; i++) {
@@ -122,35 +118,84 @@ public final class Pooling {
                 for (int c = lo; c < hi; c++)
                     for (int o = c * ohw; o < (c + 1) * ohw; o++) gx[c * hw + argmax[o]] += gd[o];
             });
-            return new Tensor[] {Tensor.of(gx, pl.shape())};
+            return new Tensor[] {Autograd.freshGradient(Tensor.of(gx, pl.shape()))};
         });
     }
 
     /**
-     * The common 2x2, stride-2, unpadded max pool of planes {@code [lo, hi)}, with the same results as the general
-     * loop: Math.max is order-independent (NaN wins, +0 beats -0), the argmax is the first maximum in row-major
-     * order or the last NaN. Fixed window loads instead of four nested bounds-checked loops.
+     * The common 2x2, stride-2, unpadded max pool, with the same results as the general loop: Math.max is
+     * order-independent (NaN wins, +0 beats -0), the gradient goes to the first maximum in row-major order or the
+     * last NaN. The window position of the maximum is kept as a code 0..3 found without branches (random data made
+     * the data-dependent branches of a compare chain cost ~10x the max itself); PoolingKernels vectorizes both.
      */
-    private static void maxPool2x2(float[] xd, float[] out, int[] argmax, int lo, int hi, int hw, int w, int oh,
-            int ow) {
-        int ohw = oh * ow;
-        for (int c = lo; c < hi; c++) {
-            int base = c * hw;
-            for (int i = 0; i < oh; i++) {
-                int row = base + 2 * i * w, o = c * ohw + i * ow;
-                for (int j = 0; j < ow; j++) {
-                    int a = row + 2 * j;
-                    float v0 = xd[a], v1 = xd[a + 1], v2 = xd[a + w], v3 = xd[a + w + 1];
-                    float best = Math.max(Math.max(v0, v1), Math.max(v2, v3));
-                    out[o + j] = best;
-                    if (argmax == null) continue;
-                    int at;
-                    if (Float.isNaN(best)) at = Float.isNaN(v3) ? a + w + 1 : Float.isNaN(v2) ? a + w : Float.isNaN(v1) ? a + 1 : a;
-                    else at = v0 == best ? a : v1 == best ? a + 1 : v2 == best ? a + w : a + w + 1;
-                    argmax[o + j] = at - base;
+    private static Tensor maxPool2x2(Tensor x, Planes pl, float[] xd, int oh, int ow, boolean needArgmax) {
+        int h = pl.h(), w = pl.w(), ohw = oh * ow, hw = h * w;
+        float[] out = new float[pl.planes() * ohw];
+        int[] codes = needArgmax ? new int[out.length] : null;
+        boolean vector = VectorSupport.enabled();
+        overPlanes(pl.planes(), ohw * 4, (lo, hi) -> {
+            if (vector) {
+                PoolingKernels.maxPool2x2(xd, out, codes, lo, hi, h, w, oh, ow);
+                return;
+            }
+            for (int c = lo; c < hi; c++) {
+                int base = c * hw;
+                for (int i = 0; i < oh; i++) {
+                    int row = base + 2 * i * w, o = c * ohw + i * ow;
+                    for (int j = 0; j < ow; j++) {
+                        int a = row + 2 * j;
+                        float v0 = xd[a], v1 = xd[a + 1], v2 = xd[a + w], v3 = xd[a + w + 1];
+                        out[o + j] = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+                        if (codes != null) codes[o + j] = windowCode(v0, v1, v2, v3);
+                    }
                 }
             }
-        }
+        });
+        Tensor y = Tensor.of(out, pl.outShape(oh, ow));
+        return Autograd.record("maxPool2d", y, new Tensor[] {x}, grad -> {
+            float[] gd = ConvKernels.dense(grad), gx = new float[x.numel()];
+            overPlanes(pl.planes(), ohw * 4, (lo, hi) -> {
+                if (vector) {
+                    PoolingKernels.maxPool2x2Backward(gd, codes, gx, lo, hi, h, w, oh, ow);
+                    return;
+                }
+                for (int c = lo; c < hi; c++)
+                    for (int i = 0; i < oh; i++) {
+                        int row = c * hw + 2 * i * w, o = c * ohw + i * ow;
+                        for (int j = 0; j < ow; j++) {
+                            int code = codes[o + j];
+                            gx[row + 2 * j + (code >> 1) * w + (code & 1)] = gd[o + j];   // windows are disjoint
+                        }
+                    }
+            });
+            return new Tensor[] {Autograd.freshGradient(Tensor.of(gx, pl.shape()))};
+        });
+    }
+
+    /** Position 0..3 (row-major) of the maximum of a 2x2 window: the first maximum, or the last NaN. */
+    static int windowCode(float v0, float v1, float v2, float v3) {
+        float best = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+        return best - best == 0f ? firstMax(best, v0, v1, v2, v3) : nonFiniteMax(best, v0, v1, v2, v3);
+    }
+
+    /**
+     * Window position (0..3, row-major) of the first of four values equal to the finite maximum {@code best},
+     * without branches: {@code best - v} is +0 or -0 exactly when {@code v == best}, and positive otherwise.
+     */
+    private static int firstMax(float best, float v0, float v1, float v2, float v3) {
+        int hits = isZero(best - v0) | isZero(best - v1) << 1 | isZero(best - v2) << 2 | isZero(best - v3) << 3;
+        return Integer.numberOfTrailingZeros(hits);
+    }
+
+    /** 1 when {@code d} is +0 or -0, else 0 ({@code d} is not NaN and not negative). */
+    private static int isZero(float d) {
+        return ((Float.floatToRawIntBits(d) & 0x7fffffff) - 1) >>> 31;
+    }
+
+    /** {@link #firstMax} for an infinite or NaN maximum: the last NaN, else the first value equal to it. */
+    private static int nonFiniteMax(float best, float v0, float v1, float v2, float v3) {
+        if (Float.isNaN(best)) return Float.isNaN(v3) ? 3 : Float.isNaN(v2) ? 2 : Float.isNaN(v1) ? 1 : 0;
+        return v0 == best ? 0 : v1 == best ? 1 : v2 == best ? 2 : 3;
     }
 
     // ---------------------------------------------------------------- average pooling

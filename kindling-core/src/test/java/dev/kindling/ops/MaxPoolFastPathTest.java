@@ -1,22 +1,48 @@
-// MaxPoolFastPathTest: the 2x2 stride-2 max pool fast path against a naive loop with PyTorch's rules: NaN
-// propagates (gradient to the last NaN), ties and +0/-0 send the gradient to the first maximum, odd sizes drop
-// the last row/column.
+// MaxPoolFastPathTest: the 2x2 stride-2 max pool fast paths (vector and scalar) against a naive loop with PyTorch's
+// rules: NaN propagates (gradient to the last NaN), ties and +0/-0 send the gradient to the first maximum, odd sizes
+// drop the last row/column.
 package dev.kindling.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kindling.kernels.VectorSupport;
 import dev.kindling.tensor.Generator;
 import dev.kindling.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 class MaxPoolFastPathTest {
+    private static final float[] SPECIALS = {0f, -0f, Float.NaN, 1f, 1f, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, 1f};
+    private static final float[] NO_NAN = {0f, -0f, 1f, 1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f};
+
+    @Test
+    void scalarPathMatchesNaiveLoopToo() {
+        boolean saved = VectorSupport.enabled();
+        try {
+            VectorSupport.setEnabled(false);
+            matchesNaiveLoopWithTiesSignedZerosAndNaN();
+        } finally {
+            VectorSupport.setEnabled(saved);
+        }
+    }
+
     @Test
     void matchesNaiveLoopWithTiesSignedZerosAndNaN() {
-        Generator g = new Generator(7);
-        int n = 2, c = 3, h = 7, w = 9, oh = 3, ow = 4;
+        check(7, 9, 3, SPECIALS, 7);
+        // Vector path shapes (LeNet's 24x24 and 8x8, odd sizes, wide rows), specials dense and sparse.
+        for (int[] hw : new int[][] {{24, 24}, {8, 8}, {13, 35}, {6, 66}}) {
+            check(hw[0], hw[1], 3, SPECIALS, 8);
+            check(hw[0], hw[1], 41, SPECIALS, 9);
+            check(hw[0], hw[1], 2, NO_NAN, 10);
+        }
+    }
+
+    /** Max pool 2x2 of random planes with every {@code every}-th value replaced by one of {@code specials}. */
+    private static void check(int h, int w, int every, float[] specials, long seed) {
+        Generator g = new Generator(seed);
+        int n = 2, c = 3, oh = h / 2, ow = w / 2;
         float[] x = Tensor.randn(g, n * c * h * w).toFloatArray();
-        float[] specials = {0f, -0f, Float.NaN, 1f, 1f};
-        for (int i = 0; i < x.length; i++) if (i % 3 == 0) x[i] = specials[(i / 3) % specials.length];
+        for (int i = 0; i < x.length; i++) if (i % every == 0) x[i] = specials[(i / every) % specials.length];
         Tensor xt = Tensor.of(x, n, c, h, w).requiresGrad(true);
         Tensor up = Tensor.randn(g, n, c, oh, ow);
         Tensor y = Pooling.maxPool2d(xt, 2, 2, 0);
