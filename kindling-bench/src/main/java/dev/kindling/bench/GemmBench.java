@@ -24,13 +24,33 @@ import java.util.SplittableRandom;
  * Compares Kindling {@link Gemm#sgemm} with numpy/OpenBLAS: square sizes and the MLP forward/backward shapes.
  *
  * <p>Options: {@code --threads 1,2} (default: 1 and 2), {@code --sizes 256,512,1024,2048}, {@code --reps N}
- * (measured reps per case, default 9: this 2-core VM is noisy), {@code --no-shapes} (skip the skinny MLP shapes).
+ * (measured reps per case, default 9, 7 with --shapes: this 2-core VM is noisy), {@code --no-shapes} (skip the
+ * skinny MLP shapes),
+ * {@code --shapes} (instead, the training-shape table: tiny GPT, batch-64 MLP, LeNet im2col, forward and backward),
+ * {@code --filter TEXT} (only cases whose name or size label contains TEXT).
  */
 public final class GemmBench {
     /** One GEMM case: C[m,n] = op(A)[m,k] op(B)[k,n]. */
     record Shape(String kind, int m, int n, int k, boolean transA, boolean transB) {
         double flops() {
             return 2.0 * m * n * k;
+        }
+
+        /** A square case: {@code RESULT gemm n=...}. */
+        static Shape square(int n) {
+            return new Shape("gemm", n, n, n, false, false);
+        }
+
+        /** A named training shape; {@code flags} is "NN", "TN" (transA) or "NT" (transB). */
+        static Shape named(String name, int m, int n, int k, String flags) {
+            return new Shape(name, m, n, k, flags.charAt(0) == 'T', flags.charAt(1) == 'T');
+        }
+
+        /** The RESULT key: {@code gemm n=1024} for squares, else the name, sizes and transposes. */
+        String resultKey() {
+            if (kind.equals("gemm")) return "gemm n=" + m;
+            return "gemm-shape name=" + kind + " m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB="
+                    + transB;
         }
 
         String label() {
@@ -168,37 +188,91 @@ public final class GemmBench {
 
     private GemmBench() {}
 
+    /**
+     * The GEMMs training issues, with the transposes Kindling passes (Linalg.linear keeps weights [out, in]: forward
+     * {@code x W^T} is NT, the input gradient {@code g W} NN, the weight gradient {@code g^T x} TN).
+     */
+    static List<Shape> trainingShapes() {
+        List<Shape> l = new ArrayList<>();
+        // Tiny GPT, B*T = 2048 rows, C = 128: qkv (3C), attention projection, MLP (4C) in and out, head (65).
+        int[][] gpt = {{384, 128}, {128, 128}, {512, 128}, {128, 512}, {65, 128}};
+        String[] gptNames = {"gpt.qkv", "gpt.proj", "gpt.fc", "gpt.fc2", "gpt.head"};
+        for (int i = 0; i < gpt.length; i++) {
+            int out = gpt[i][0], in = gpt[i][1];
+            l.add(Shape.named(gptNames[i] + ".fwd", 2048, out, in, "NT"));
+            l.add(Shape.named(gptNames[i] + ".dx", 2048, in, out, "NN"));
+            l.add(Shape.named(gptNames[i] + ".dw", out, in, 2048, "TN"));
+        }
+        // Batch-64 MLP 784 -> 256 -> 128: Kindling's transposes, then the [in, out]-weight forms the issue lists.
+        l.add(Shape.named("mlp.fc1.fwd", 64, 256, 784, "NT"));
+        l.add(Shape.named("mlp.fc1.dw", 256, 784, 64, "TN"));
+        l.add(Shape.named("mlp.fc2.fwd", 64, 128, 256, "NT"));
+        l.add(Shape.named("mlp.fc2.dx", 64, 256, 128, "NN"));
+        l.add(Shape.named("mlp.fc2.dw", 128, 256, 64, "TN"));
+        l.add(Shape.named("mlp.fc1.fwd-nn", 64, 256, 784, "NN"));
+        l.add(Shape.named("mlp.fc2.fwd-nn", 64, 128, 256, "NN"));
+        l.add(Shape.named("mlp.fc1.dw-tn", 784, 256, 64, "TN"));
+        l.add(Shape.named("mlp.fc1.dx-nt", 64, 784, 256, "NT"));
+        // LeNet convolutions as ConvKernels issues them, one image at a time: W[outC, k] x cols[k, outHW].
+        l.add(Shape.named("lenet.conv1.fwd", 6, 576, 25, "NN"));
+        l.add(Shape.named("lenet.conv1.dx", 25, 576, 6, "TN"));
+        l.add(Shape.named("lenet.conv1.dw", 6, 25, 576, "NT"));
+        l.add(Shape.named("lenet.conv2.fwd", 16, 64, 150, "NN"));
+        l.add(Shape.named("lenet.conv2.dx", 150, 64, 16, "TN"));
+        l.add(Shape.named("lenet.conv2.dw", 16, 150, 64, "NT"));
+        // ... and as one batched im2col GEMM for a batch of 64: cols[B*576, 25] x W[25, 6] and its gradients.
+        l.add(Shape.named("lenet.conv1.fwd-b64", 64 * 576, 6, 25, "NN"));
+        l.add(Shape.named("lenet.conv1.dx-b64", 64 * 576, 25, 6, "NT"));
+        l.add(Shape.named("lenet.conv1.dw-b64", 25, 6, 64 * 576, "TN"));
+        l.add(Shape.named("lenet.conv2.fwd-b64", 64 * 64, 16, 150, "NN"));
+        l.add(Shape.named("lenet.conv2.dx-b64", 64 * 64, 150, 16, "NT"));
+        l.add(Shape.named("lenet.conv2.dw-b64", 150, 16, 64 * 64, "TN"));
+        return l;
+    }
+
     public static void main(String[] args) throws IOException {
         int[] threadCounts = {1, 2};
         int[] sizes = {256, 512, 1024, 2048};
-        int reps = 9;
-        boolean shapes = true;
+        int reps = -1;
+        boolean mlpShapes = true, training = false;
+        String filter = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--threads" -> threadCounts = parseInts(args[++i]);
                 case "--sizes" -> sizes = parseInts(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
-                case "--no-shapes" -> shapes = false;
+                case "--no-shapes" -> mlpShapes = false;
+                case "--shapes" -> training = true;
+                case "--filter" -> filter = args[++i];
                 default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                        + "'; use --threads 1,2 --sizes 256,512 --reps N --no-shapes");
+                        + "'; use --threads 1,2 --sizes 256,512 --reps N --no-shapes --shapes --filter TEXT");
             }
         }
+        if (reps < 0) reps = training ? 7 : 9;
         if (!VectorSupport.enabled()) {
             System.out.println("WARNING: fast kernels disabled; start the JVM with " + VectorSupport.FLAG);
         }
         List<Shape> cases = new ArrayList<>();
-        for (int s : sizes) cases.add(new Shape("gemm", s, s, s, false, false));
-        if (shapes) {
-            cases.add(new Shape("gemm-shape", 64, 256, 784, false, false)); // forward: x[64,784] W[784,256]
-            cases.add(new Shape("gemm-shape", 64, 128, 256, false, false)); // forward: h[64,256] W[256,128]
-            cases.add(new Shape("gemm-shape", 256, 784, 64, true, false)); // dW-like: A stored [64,256], k = batch
-            cases.add(new Shape("gemm-shape", 784, 256, 64, false, true)); // B stored [256,64]
+        if (training) {
+            cases.addAll(trainingShapes());
+        } else {
+            for (int s : sizes) cases.add(Shape.square(s));
+            if (mlpShapes) {
+                cases.add(Shape.named("mlp.fwd", 64, 256, 784, "NN")); // x[64,784] W[784,256]
+                cases.add(Shape.named("mlp.fwd2", 64, 128, 256, "NN")); // h[64,256] W[256,128]
+                cases.add(Shape.named("mlp.dw", 256, 784, 64, "TN")); // A stored [64,256], k = batch
+                cases.add(Shape.named("mlp.dx", 784, 256, 64, "NT")); // B stored [256,64]
+            }
+        }
+        if (filter != null) {
+            String f = filter;
+            cases.removeIf(s -> !(s.kind + " " + s.label()).contains(f));
         }
         long t0 = System.nanoTime();
         KernelWarmup.warmup();
         System.out.printf(Locale.ROOT, "KernelWarmup.warmup(): %.0f ms%n", (System.nanoTime() - t0) / 1e6);
         List<String> results = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "%-10s %-18s %7s  %-26s %-26s %6s%n", "case", "m x n x k", "threads",
+        System.out.printf(Locale.ROOT, "%-20s %-20s %7s  %-26s %-26s %6s%n", "case", "m x n x k", "threads",
                 "kindling GFLOPS med(min..max)", "openblas GFLOPS med(min..max)", "ratio");
         int saved = Parallel.threads();
         try {
@@ -209,14 +283,11 @@ public final class GemmBench {
                     for (Shape s : cases) {
                         Stats[] st = measure(s, np, reps);
                         double ratio = st[0].median / st[1].median;
-                        System.out.printf(Locale.ROOT, "%-10s %-18s %7d  %-26s %-26s %6.3f%n", s.kind, s.label(), t,
+                        System.out.printf(Locale.ROOT, "%-20s %-20s %7d  %-26s %-26s %6.3f%n", s.kind, s.label(), t,
                                 st[0].text(), st[1].text(), ratio);
-                        String key = s.kind.equals("gemm") ? "gemm n=" + s.m
-                                : "gemm-shape m=" + s.m + " n=" + s.n + " k=" + s.k + " transA=" + s.transA
-                                        + " transB=" + s.transB;
                         results.add(String.format(Locale.ROOT,
-                                "RESULT %s threads=%d kindling_gflops=%.1f openblas_gflops=%.1f ratio=%.3f", key, t,
-                                st[0].median, st[1].median, ratio));
+                                "RESULT %s threads=%d kindling_gflops=%.1f openblas_gflops=%.1f ratio=%.3f",
+                                s.resultKey(), t, st[0].median, st[1].median, ratio));
                     }
                 }
             }
@@ -232,14 +303,24 @@ public final class GemmBench {
         int lda = s.transA ? s.m : s.k, ldb = s.transB ? s.k : s.n;
         float[] a = random(rnd, s.m * s.k), b = random(rnd, s.k * s.n), c = new float[s.m * s.n];
         Runnable run = () -> Gemm.sgemm(s.transA, s.transB, s.m, s.n, s.k, a, 0, lda, b, 0, ldb, c, 0, s.n, false);
-        // Batch calls so one timed batch lasts ~30 ms (small shapes take microseconds each).
+        // Warm up until two consecutive 100 ms windows agree within 10% (at least 300 ms, at most 5 s): a path whose
+        // Vector API kernels C2 has not compiled yet runs ~1000x slower, and on a busy machine C2 can be seconds late.
+        // Then batch calls so one timed batch lasts ~30 ms (small shapes take microseconds each).
         long start = System.nanoTime();
-        int calls = 0;
-        while (System.nanoTime() - start < 300_000_000L || calls < 3) {
-            run.run();
-            calls++;
+        double perCall = Double.NaN, previous = Double.NaN;
+        while (true) {
+            long w = System.nanoTime();
+            int calls = 0;
+            do {
+                run.run();
+                calls++;
+            } while (System.nanoTime() - w < 100_000_000L);
+            previous = perCall;
+            perCall = (System.nanoTime() - w) / 1e9 / calls;
+            long total = System.nanoTime() - start;
+            boolean stable = Math.abs(perCall - previous) <= 0.1 * previous;
+            if (total >= 5_000_000_000L || (total >= 300_000_000L && stable)) break;
         }
-        double perCall = (System.nanoTime() - start) / 1e9 / calls;
         int batch = (int) Math.max(1, Math.round(0.03 / perCall));
         boolean haveNp = np != null;
         if (haveNp) {

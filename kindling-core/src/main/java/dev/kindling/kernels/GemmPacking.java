@@ -22,6 +22,11 @@ final class GemmPacking {
             int base = s * mr * kc;
             int rows = Math.min(mr, mc - s * mr);
             int row0 = i0 + s * mr;
+            if (rows == 8 && mr == 8) {
+                // Full 8-row panel (the GEMM's MR): unrolled, writing the panel sequentially.
+                packA8(transA, a, aOff, lda, row0, p0, kc, dst, base);
+                continue;
+            }
             if (!transA) {
                 for (int r = 0; r < rows; r++) {
                     int src = aOff + (row0 + r) * lda + p0;
@@ -38,6 +43,36 @@ final class GemmPacking {
                 for (int p = 0; p < kc; p++) {
                     for (int r = rows; r < mr; r++) dst[base + p * mr + r] = 0f;
                 }
+            }
+        }
+    }
+
+    /** One full panel of 8 rows starting at {@code row0}: {@code dst[base + p*8 + r] = op(A)(row0 + r, p0 + p)}. */
+    private static void packA8(boolean transA, float[] a, int aOff, int lda, int row0, int p0, int kc, float[] dst,
+            int base) {
+        if (transA) {
+            for (int p = 0, src = aOff + p0 * lda + row0, d = base; p < kc; p++, src += lda, d += 8) {
+                dst[d] = a[src];
+                dst[d + 1] = a[src + 1];
+                dst[d + 2] = a[src + 2];
+                dst[d + 3] = a[src + 3];
+                dst[d + 4] = a[src + 4];
+                dst[d + 5] = a[src + 5];
+                dst[d + 6] = a[src + 6];
+                dst[d + 7] = a[src + 7];
+            }
+        } else {
+            int s0 = aOff + row0 * lda + p0, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda,
+                    s5 = s4 + lda, s6 = s5 + lda, s7 = s6 + lda;
+            for (int p = 0, d = base; p < kc; p++, d += 8) {
+                dst[d] = a[s0 + p];
+                dst[d + 1] = a[s1 + p];
+                dst[d + 2] = a[s2 + p];
+                dst[d + 3] = a[s3 + p];
+                dst[d + 4] = a[s4 + p];
+                dst[d + 5] = a[s5 + p];
+                dst[d + 6] = a[s6 + p];
+                dst[d + 7] = a[s7 + p];
             }
         }
     }

@@ -7,6 +7,8 @@ package dev.kindling.kernels;
 public final class KernelWarmup {
     /** Upper bound on the GEMM warm-up; if C2 has not finished by then it completes in the background. */
     private static final long WARMUP_BUDGET_NANOS = 500_000_000L;
+    /** Upper bound on the warm-up of GEMM's few-rows dot-product path. */
+    private static final long DOTS_BUDGET_NANOS = 300_000_000L;
     private static final Object LOCK = new Object();
     private static boolean done;
 
@@ -68,7 +70,7 @@ public final class KernelWarmup {
      * this takes a few hundred ms; if the budget runs out first, compilation finishes in the background.
      */
     private static void warmupGemm() {
-        float[] a = new float[8 * 64], b = new float[64 * 4200], c = new float[8 * 4200];
+        float[] a = new float[8 * 160], b = new float[64 * 4200], c = new float[8 * 4200];
         for (int i = 0; i < a.length; i++) a[i] = (i % 7) * 0.25f - 0.75f;
         for (int i = 0; i < b.length; i++) b[i] = (i % 5) * 0.5f - 1f;
         long deadline = System.nanoTime() + WARMUP_BUDGET_NANOS;
@@ -89,6 +91,27 @@ public final class KernelWarmup {
         }
         // A non-transposed B large enough to be packed (k * n > 256K floats): cheap only once compiled.
         if (compiled) gemm(false, false, 8, 4200, 64, a, b, c, false);
+        warmupDots(a, b, c);
+    }
+
+    /**
+     * The few-rows path for B stored [n, k] (VectorGemv's 4x2 and 1x8 dot-product blocks, a LeNet weight gradient
+     * is 6x25x576): its kernels cannot be compiled by C1, so until C2 has compiled them a call is ~1000x slower,
+     * and a slow call is rarely repeated often enough to reach C2's thresholds by itself.
+     */
+    private static void warmupDots(float[] a, float[] b, float[] c) {
+        long deadline = System.nanoTime() + DOTS_BUDGET_NANOS;
+        for (int it = 0; it < 20_000 && System.nanoTime() < deadline; it++) {
+            boolean tA = (it & 1) != 0, acc = (it & 2) != 0;
+            gemm(tA, true, 4, 16, 35, a, b, c, acc); // 4x2 blocks, a scalar depth tail
+            gemm(tA, true, 3, 17, 32, a, b, c, acc); // 1x8 blocks, a partial last block
+            if ((it & 63) == 63) {
+                long t = System.nanoTime();
+                gemm(false, true, 4, 16, 32, a, b, c, false);
+                gemm(false, true, 3, 16, 32, a, b, c, false);
+                if (System.nanoTime() - t < 10_000) return; // compiled: ~0.5 us; interpreted or C1: ~1 ms
+            }
+        }
     }
 
     private static void gemm(boolean tA, boolean tB, int m, int n, int k, float[] a, float[] b, float[] c,

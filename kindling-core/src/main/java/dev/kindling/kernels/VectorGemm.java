@@ -1,8 +1,9 @@
 // VectorGemm: the fast single-precision GEMM. BLIS-style loop nest: column blocks of NC, depth blocks of KC
 // (the op(B) block packed into NR-wide panels unless it is small), row blocks of MC, then MR x NR register
-// tiles computed by VectorGemmKernels. op(A) is read in place through strides (transposed or not); partial
-// tiles go through zero-padded edge panels and a scratch tile. Threads split C by rows (sharing one packed B
-// block per depth step) or, for few rows, by columns. Spec: GemmReference; tests: GemmTest.
+// tiles computed by VectorGemmKernels. op(A) is packed per MC x KC block when many column panels reuse it
+// (else read in place through strides); partial tiles go through zero-padded edge panels and a scratch tile.
+// Threads split C by rows (sharing one packed B block per depth step) or, for few rows, by columns.
+// Spec: GemmReference; tests: GemmTest.
 package dev.kindling.kernels;
 
 /**
@@ -12,8 +13,9 @@ package dev.kindling.kernels;
 final class VectorGemm {
     static final int MR = VectorGemmKernels.MR;
     static final int NR = VectorGemmKernels.NR;
-    /** Rows of C per macro-kernel pass (A is read in place, so this only orders the loops). Tunable for other
-     *  machines with -Dkindling.gemm.mc / -Dkindling.gemm.kc; 120 measured 2-5% slower here at n=2048. */
+    /** Rows of C per macro-kernel pass (the packed A block is MC x KC). Tunable for other machines with
+     *  -Dkindling.gemm.mc / -Dkindling.gemm.kc; 120 measured 2-5% slower here at n=2048, and with packed A
+     *  KC=512 or 256 (MC 240 or 480) no faster than 1024. */
     static final int MC = Integer.getInteger("kindling.gemm.mc", 240) / MR * MR;
     /** Depth per block: long enough to amortize C updates, short enough for a B panel (KC x NR) to sit in L2. */
     static final int KC = Integer.getInteger("kindling.gemm.kc", 1024);
@@ -28,9 +30,27 @@ final class VectorGemm {
      */
     static final long PACK_B_MAX_IN_PLACE = 256L * 1024;
 
-    private static final int B_BUF = 0, A_EDGE = 1, B_EDGE = 2, TILE = 3, SWAP_OUT = 4;
+    /** Column panels per packing task of the shared B block. */
+    private static final int PACK_GROUP = 4;
+    /** Row-split tasks per thread (-Dkindling.gemm.tasks): more tasks, shorter waits for the last one. */
+    static final int TASKS_PER_THREAD = Integer.getInteger("kindling.gemm.tasks", 8);
+    /** Fewest row tiles per row-split task. */
+    private static final int MIN_TASK_TILES = 8;
+    /**
+     * Tuning switch for other machines (-Dkindling.gemm.splitColumns=true): split large products by columns, each
+     * thread packing its own part of B with no barrier, instead of by rows around one shared packed B block.
+     */
+    static final boolean SPLIT_COLUMNS = Boolean.getBoolean("kindling.gemm.splitColumns");
+    /** Packing of A (-Dkindling.gemm.packA): "auto" (see {@link #packA}), "always" or "never". */
+    static final String PACK_A = System.getProperty("kindling.gemm.packA", "auto");
+    /** {@link #packA} thresholds: column panels for a transposed / plain A, and the least lda for a plain A. */
+    static final int PACK_A_MIN_PANELS_T = Integer.getInteger("kindling.gemm.packAT", 8);
+    static final int PACK_A_MIN_PANELS_N = Integer.getInteger("kindling.gemm.packAN", 16);
+    static final int PACK_A_MIN_LDA = Integer.getInteger("kindling.gemm.packALda", 2048);
+
+    private static final int B_BUF = 0, A_EDGE = 1, B_EDGE = 2, TILE = 3, SWAP_OUT = 4, A_BUF = 5;
     /** Per-thread packing buffers (indexed by the constants above); grown on demand and reused across calls. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[5][0]);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[6][0]);
 
     private VectorGemm() {}
 
@@ -40,7 +60,7 @@ final class VectorGemm {
         int threads = Parallel.threads();
         int rowTiles = (m + MR - 1) / MR, colTiles = (n + NR - 1) / NR;
         boolean parallel = threads > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS;
-        if (parallel && rowTiles >= 2 * threads) {
+        if (parallel && rowTiles >= 2 * threads && !SPLIT_COLUMNS) {
             // Row split. Each B block is packed once, by all threads together, then shared by the compute phase.
             rowSplit(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, rowTiles);
         } else if (parallel && colTiles >= threads) {
@@ -90,14 +110,22 @@ final class VectorGemm {
                 int jc0 = jc, pc0 = pc;
                 if (packB) {
                     float[] dst = bp = buffer(bufs, B_BUF, panels * NR * kc);
-                    Parallel.forRange(panels, 4, (lo, hi) -> GemmPacking.packB(transB, b, bOff, ldb, pc0, kc,
-                            jc0 + lo * NR, Math.min(nc, hi * NR) - lo * NR, NR, dst, lo * NR * kc));
+                    // Packed in dynamic groups of panels, so a descheduled thread does not hold up the barrier.
+                    int groups = (panels + PACK_GROUP - 1) / PACK_GROUP;
+                    Parallel.forDynamic(groups, g -> {
+                        int lo = g * PACK_GROUP, hi = Math.min(panels, lo + PACK_GROUP);
+                        GemmPacking.packB(transB, b, bOff, ldb, pc0, kc, jc0 + lo * NR, Math.min(nc, hi * NR) - lo * NR,
+                                NR, dst, lo * NR * kc);
+                    });
                 } else {
                     bEdge = packBEdge(bufs, b, bOff, ldb, pc, kc, jc, nc);
                 }
                 float[] bpf = bp, bEdgef = bEdge;
-                // Dynamic chunks of row tiles (~4 per thread): a thread that the OS slows down takes fewer.
-                int chunk = Math.max(1, rowTiles / (4 * Parallel.threads()));
+                // Dynamic chunks of row tiles (~TASKS_PER_THREAD each): a thread that the OS slows down takes fewer,
+                // and the last task, which the other threads may wait for, is short. At least MIN_TASK_TILES tiles
+                // per task, so each B panel a task streams in is reused by several tiles (4 measured slower at 512).
+                int chunk = Math.max(Math.min(MIN_TASK_TILES, rowTiles),
+                        rowTiles / (TASKS_PER_THREAD * Parallel.threads()));
                 int tasks = (rowTiles + chunk - 1) / chunk;
                 Parallel.forDynamic(tasks, t -> macro(transA, a, aOff, lda, packB, bpf, bEdgef, b, bOff, ldb, c, cOff,
                         ldc, add, t * chunk * MR, Math.min(m, (t + 1) * chunk * MR), jc0, nc, pc0, kc, BUFFERS.get()));
@@ -143,17 +171,21 @@ final class VectorGemm {
     /**
      * The macro-kernel: rows {@code [r0, r1)} x columns {@code [jc, jc+nc)} of C for depth block
      * {@code [pc, pc+kc)}. B comes packed ({@code bp}) or in place ({@code b} with {@code bEdge} for a partial last
-     * panel). A is always read in place (measured faster than packing it here, transposed or not: the eight row
-     * streams prefetch well); only a partial last row panel is copied, zero-padded, into this thread's buffer.
+     * panel). A is packed into this thread's buffer per MC block when {@link #packA} says so, else read in place
+     * (only a partial last row panel is then copied, zero-padded).
      */
     private static void macro(boolean transA, float[] a, int aOff, int lda, boolean packB, float[] bp, float[] bEdge,
             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add, int r0, int r1, int jc, int nc,
             int pc, int kc, float[][] bufs) {
         int ars = transA ? 1 : lda, aks = transA ? lda : 1;
+        boolean packA = packA(transA, lda, nc);
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
-            float[] aEdge = null;
-            if (mc % MR != 0) {
+            float[] aEdge = null, ap = null;
+            if (packA) {
+                ap = buffer(bufs, A_BUF, (mc + MR - 1) / MR * MR * kc);
+                GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, MR, ap);
+            } else if (mc % MR != 0) {
                 aEdge = buffer(bufs, A_EDGE, MR * kc);
                 GemmPacking.packA(transA, a, aOff, lda, ic + mc / MR * MR, mc % MR, pc, kc, MR, aEdge);
             }
@@ -177,7 +209,13 @@ final class VectorGemm {
                 int co = cOff + ic * ldc + jc + jr;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int mr = Math.min(MR, mc - ir);
-                    if (mr == MR) {
+                    if (packA) {
+                        if (mr == MR && nr == NR) {
+                            VectorGemmKernels.kernel(kc, ap, ir * kc, 1, MR, bt, bo, bs, c, co + ir * ldc, ldc, add);
+                        } else {
+                            partialTile(kc, ap, ir * kc, 1, MR, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
+                        }
+                    } else if (mr == MR) {
                         int ao = transA ? aOff + pc * lda + ic + ir : aOff + (ic + ir) * lda + pc;
                         if (nr == NR) {
                             VectorGemmKernels.kernel(kc, a, ao, ars, aks, bt, bo, bs, c, co + ir * ldc, ldc, add);
@@ -190,6 +228,23 @@ final class VectorGemm {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the macro-kernel packs each MC x KC block of op(A). A transposed A is read eight floats per depth
+     * step at a stride of lda, so every tile touches kc cache lines that collide in the cache sets; packing it is a
+     * contiguous copy (measured 1.18-1.25x at 1024^3 with transA, one thread). A plain A streams well in place
+     * (packing measured 0.89-1.0x at 512^3, 0.97-1.06x at 1024^3), so only very long rows (lda >= 2048, whose rows
+     * collide in L2 when the block is re-read for many column panels) are packed. Packing costs about one column
+     * panel's work, so few panels skip it.
+     */
+    static boolean packA(boolean transA, int lda, int nc) {
+        int panels = (nc + NR - 1) / NR;
+        return switch (PACK_A) {
+            case "always" -> true;
+            case "never" -> false;
+            default -> transA ? panels >= PACK_A_MIN_PANELS_T : panels >= PACK_A_MIN_PANELS_N && lda >= PACK_A_MIN_LDA;
+        };
     }
 
     /** A partial tile: a full tile from zero-padded panels into scratch, then only the existing part into C. */

@@ -142,6 +142,58 @@ class GemmTest {
         check(rnd, 300, 40, 600, true, false, false); // row split, in-place operands
     }
 
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
+    void fewRowsDotPathMatchesReference(int threads) {
+        // m < 8 with B stored [n, k] runs as blocked dot products (VectorGemv.dots: 4x2 and 1x8 blocks, clamped
+        // edges, scalar depth tail); the sizes straddle its dispatch bounds (k >= 128 for 5..7 rows).
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(21 + threads);
+        for (int m = 1; m <= 8; m++) {
+            for (int k : new int[] {16, 40, 127, 128, 200, 577}) {
+                for (int n : new int[] {1, 2, 7, 9, 25, 33}) {
+                    check(rnd, m, n, k, rnd.nextBoolean(), true, rnd.nextBoolean());
+                }
+            }
+        }
+        check(rnd, 6, 2100, 300, false, true, false); // large enough to split columns across threads
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
+    void dotPathResultDoesNotDependOnBlocking(int threads) {
+        // Each C(i, j) of the dot path must be bit-identical whether it falls in a 4x2 block, a 1x8 block or a
+        // clamped edge block, so a row or a column computed alone equals the same row/column of the full product.
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(31);
+        int m = 7, n = 2001, k = 333;
+        float[] a = random(rnd, m * k), b = random(rnd, n * k), c = new float[m * n];
+        Gemm.sgemm(false, true, m, n, k, a, 0, k, b, 0, k, c, 0, n, false);
+        for (int i = 0; i < m; i++) {
+            float[] row = new float[n];
+            Gemm.sgemm(false, true, 1, n, k, a, i * k, k, b, 0, k, row, 0, n, false);
+            for (int j = 0; j < n; j++) assertThat(row[j]).as("C(%d,%d)", i, j).isEqualTo(c[i * n + j]);
+        }
+        for (int j : new int[] {0, 1, 2, 999, 2000}) {
+            float[] col = new float[m];
+            Gemm.sgemm(false, true, m, 1, k, a, 0, k, b, j * k, k, col, 0, 1, false);
+            for (int i = 0; i < m; i++) assertThat(col[i]).as("C(%d,%d)", i, j).isEqualTo(c[i * n + j]);
+        }
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
+    void packedAPathMatchesReference(int threads) {
+        // Enough column panels for the macro-kernel to pack A (transposed: >= 8 panels; plain: >= 16 panels and
+        // lda >= 2048), with partial row panels, several MC and KC blocks, and both C modes.
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(41 + threads);
+        check(rnd, 67, 260, 1030, true, false, false); // two depth blocks
+        check(rnd, 20, 500, 2050, false, false, true); // three depth blocks, a partial row panel
+        check(rnd, 250, 260, 300, true, false, false); // two MC blocks
+        check(rnd, 130, 300, 300, true, true, true);
+    }
+
     @Test
     void mlpShapesMatchReference() {
         SplittableRandom rnd = new SplittableRandom(5);
