@@ -24,7 +24,8 @@ class GptBenchTest {
         String out = buf.toString(StandardCharsets.UTF_8);
         assertThat(out).contains("Parameters: 818,176");   // 4 x 12 x 128^2 blocks + untied 65-row head and tables
         assertThat(out.lines().filter(l -> l.startsWith("RESULT gpt ")).toList()).singleElement().asString()
-                .containsPattern("train_tokens_per_s=\\d+ generate_tokens_per_s=\\d+ generate_nocache_tokens_per_s=\\d+");
+                .containsPattern("train_tokens_per_s=\\d+ generate_tokens_per_s=\\d+ generate_nocache_tokens_per_s=\\d+")
+                .containsPattern("train_peer_tokens_per_s=\\d+");
     }
 
     @Test

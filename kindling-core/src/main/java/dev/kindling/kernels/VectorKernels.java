@@ -12,6 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** e^a below this is under the smallest normal float (flushed: softmax weights, erf tails that small are 0). */
+    private static final float EXP_MIN = -87.33654f;
+    // n = round(a log2e) without a float->int convert (whose result type C2 cannot bind statically, so every op after
+    // it ran its Java fallback): a log2e + 1.5 * 2^23 holds n in its low mantissa bits, bit pattern 0x4B400000 + n.
+    private static final float ROUND_MAGIC = 12582912f;
+    private static final int ROUND_MAGIC_BITS = 0x4B400000;
 
     private VectorKernels() {}
 
@@ -190,13 +197,44 @@ final class VectorKernels {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            (VectorMath.tanh(v)).intoArray(out, oo + i);
+            tanhInline(v).intoArray(out, oo + i);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
-            (VectorMath.tanh(v)).intoArray(out, oo + i, m);
+            tanhInline(v).intoArray(out, oo + i, m);
         }
+    }
+
+    /**
+     * e^a for a in [-87.3, 88] (callers clamp; NaN stays NaN): VectorMath.exp's polynomial without its range and
+     * special-value blends, small enough for C2 to inline into the calling loop, so no FloatVector is boxed.
+     */
+    private static FloatVector expInRange(FloatVector a) {
+        FloatVector kf = a.mul(LOG2E).add(ROUND_MAGIC), nf = kf.sub(ROUND_MAGIC);
+        FloatVector r = a.sub(nf.mul(LN2_HI)).sub(nf.mul(LN2_LO));
+        FloatVector e = r.mul(1.9875691500E-4f).add(1.3981999507E-3f);
+        e = e.mul(r).add(8.3334519073E-3f);
+        e = e.mul(r).add(4.1665795894E-2f);
+        e = e.mul(r).add(1.6666665459E-1f);
+        e = e.mul(r).add(5.0000001201E-1f);
+        e = e.mul(r.mul(r)).add(r).add(1f);
+        return e.mul(kf.reinterpretAsInts().add(127 - ROUND_MAGIC_BITS).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats());
+    }
+
+    /** VectorMath.tanh's formula (odd polynomial below |x| = 0.625, 1 - 2/(e^{2|x|} + 1) above) over expInRange. */
+    private static FloatVector tanhInline(FloatVector x) {
+        FloatVector ax = x.abs(), z = x.mul(x);
+        FloatVector p = z.mul(-5.70498872745E-3f).add(2.06390887954E-2f);
+        p = p.mul(z).add(-5.37397155531E-2f);
+        p = p.mul(z).add(1.33314422036E-1f);
+        p = p.mul(z).add(-3.33332819422E-1f);
+        FloatVector small = p.mul(z).mul(x).add(x);
+        FloatVector e = expInRange(ax.mul(2f).min(88f));
+        FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
+        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
+        return big.blend(small, ax.compare(VectorOperators.LT, 0.625f));
     }
 
     private static void siluLoop(float[] x, int xo, float[] out, int oo, int n) {
@@ -212,29 +250,85 @@ final class VectorKernels {
         }
     }
 
+    // ---- GELU (erf). Phi(v) = 0.5 (1 + erf(v / sqrt 2)) with Abramowitz-Stegun 7.1.26 (|erf error| <= 1.5e-7):
+    // erf(z) = 1 - P(t) e^{-z^2}, t = 1 / (1 + p z), z = |v| / sqrt 2. Its e^{-z^2} = e^{-v^2/2} is also the normal
+    // density that the backward needs, so the backward takes one exponential. Everything is written out in the loop
+    // body: through helper methods over C2's inlining budget every FloatVector was boxed and each op ran its Java
+    // fallback (about 10x slower).
+
+    private static final float AS_P = 0.3275911f, AS_A1 = 0.254829592f, AS_A2 = -0.284496736f, AS_A3 = 1.421413741f,
+            AS_A4 = -1.453152027f, AS_A5 = 1.061405429f;
+
     private static void geluLoop(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            (v.mul(0.5f).mul(erf(v.mul((float) UnaryOp.INV_SQRT_2)).add(1f))).intoArray(out, oo + i);
+            FloatVector z = v.abs().mul((float) UnaryOp.INV_SQRT_2);
+            FloatVector t = FloatVector.broadcast(S, 1f).div(z.mul(AS_P).add(1f));
+            FloatVector p = t.mul(AS_A5).add(AS_A4);
+            p = p.mul(t).add(AS_A3);
+            p = p.mul(t).add(AS_A2);
+            p = p.mul(t).add(AS_A1);
+            p = p.mul(t);
+            FloatVector a = z.mul(z).neg().max(EXP_MIN);                      // -v^2 / 2
+            FloatVector kf = a.mul(LOG2E).add(ROUND_MAGIC), nf = kf.sub(ROUND_MAGIC);
+            FloatVector rr = a.sub(nf.mul(LN2_HI)).sub(nf.mul(LN2_LO));
+            FloatVector e = rr.mul(1.9875691500E-4f).add(1.3981999507E-3f);
+            e = e.mul(rr).add(8.3334519073E-3f);
+            e = e.mul(rr).add(4.1665795894E-2f);
+            e = e.mul(rr).add(1.6666665459E-1f);
+            e = e.mul(rr).add(5.0000001201E-1f);
+            e = e.mul(rr.mul(rr)).add(rr).add(1f);
+            FloatVector pow2 = kf.reinterpretAsInts().add(127 - ROUND_MAGIC_BITS).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            FloatVector half = p.mul(e.mul(pow2)).mul(0.5f);                    // 0.5 (1 - erf(|v| / sqrt 2))
+            FloatVector cdf = half.neg().add(1f).blend(half, v.compare(VectorOperators.LT, 0f));
+            v.mul(cdf).intoArray(out, oo + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
-            (v.mul(0.5f).mul(erf(v.mul((float) UnaryOp.INV_SQRT_2)).add(1f))).intoArray(out, oo + i, m);
+        for (; i < n; i++) out[oo + i] = UnaryOp.GELU.f(x[xo + i], 0f);
+    }
+
+    /** out = g * GELU'(x), GELU'(v) = Phi(v) + v phi(v), phi(v) = e^{-v^2/2} / sqrt(2 pi): as {@link #geluLoop}. */
+    private static void geluBackwardLoop(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector z = v.abs().mul((float) UnaryOp.INV_SQRT_2);
+            FloatVector t = FloatVector.broadcast(S, 1f).div(z.mul(AS_P).add(1f));
+            FloatVector p = t.mul(AS_A5).add(AS_A4);
+            p = p.mul(t).add(AS_A3);
+            p = p.mul(t).add(AS_A2);
+            p = p.mul(t).add(AS_A1);
+            p = p.mul(t);
+            FloatVector a = z.mul(z).neg().max(EXP_MIN);
+            FloatVector kf = a.mul(LOG2E).add(ROUND_MAGIC), nf = kf.sub(ROUND_MAGIC);
+            FloatVector rr = a.sub(nf.mul(LN2_HI)).sub(nf.mul(LN2_LO));
+            FloatVector e = rr.mul(1.9875691500E-4f).add(1.3981999507E-3f);
+            e = e.mul(rr).add(8.3334519073E-3f);
+            e = e.mul(rr).add(4.1665795894E-2f);
+            e = e.mul(rr).add(1.6666665459E-1f);
+            e = e.mul(rr).add(5.0000001201E-1f);
+            e = e.mul(rr.mul(rr)).add(rr).add(1f);
+            FloatVector ex = e.mul(kf.reinterpretAsInts().add(127 - ROUND_MAGIC_BITS).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats());                                     // e^{-v^2/2}
+            FloatVector half = p.mul(ex).mul(0.5f);
+            FloatVector cdf = half.neg().add(1f).blend(half, v.compare(VectorOperators.LT, 0f));
+            FloatVector d = v.mul(ex).mul((float) UnaryOp.INV_SQRT_2PI).add(cdf);
+            FloatVector.fromArray(S, g, go + i).mul(d).intoArray(out, oo + i);
         }
+        for (; i < n; i++) out[oo + i] = g[go + i] * UnaryOp.GELU.df(x[xo + i], 0f, 0f);
     }
 
     private static void geluTanhLoop(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            (v.mul(0.5f).mul(VectorMath.tanh(v.mul(v).mul(v).mul(0.044715f).add(v).mul((float) UnaryOp.SQRT_2_OVER_PI)).add(1f))).intoArray(out, oo + i);
+            (v.mul(0.5f).mul(tanhInline(v.mul(v).mul(v).mul(0.044715f).add(v).mul((float) UnaryOp.SQRT_2_OVER_PI)).add(1f))).intoArray(out, oo + i);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
-            (v.mul(0.5f).mul(VectorMath.tanh(v.mul(v).mul(v).mul(0.044715f).add(v).mul((float) UnaryOp.SQRT_2_OVER_PI)).add(1f))).intoArray(out, oo + i, m);
+            (v.mul(0.5f).mul(tanhInline(v.mul(v).mul(v).mul(0.044715f).add(v).mul((float) UnaryOp.SQRT_2_OVER_PI)).add(1f))).intoArray(out, oo + i, m);
         }
     }
 
@@ -255,25 +349,6 @@ final class VectorKernels {
         return FloatVector.broadcast(S, 1f).div(VectorMath.exp(v.neg()).add(1f));
     }
 
-    /** erf with the same Chebyshev fit as {@link UnaryOp#erf} (|error| < 1.2e-7 before float rounding). */
-    private static FloatVector erf(FloatVector x) {
-        FloatVector z = x.abs();
-        FloatVector t = z.mul(0.5f).add(1f);
-        t = FloatVector.broadcast(S, 1f).div(t);
-        FloatVector p = t.mul(0.17087277f).add(-0.82215223f);
-        p = t.mul(p).add(1.48851587f);
-        p = t.mul(p).add(-1.13520398f);
-        p = t.mul(p).add(0.27886807f);
-        p = t.mul(p).add(-0.18628806f);
-        p = t.mul(p).add(0.09678418f);
-        p = t.mul(p).add(0.37409196f);
-        p = t.mul(p).add(1.00002368f);
-        p = t.mul(p).add(-1.26551223f);
-        FloatVector r = t.mul(VectorMath.exp(z.mul(z).neg().add(p)));
-        FloatVector pos = r.neg().add(1f);
-        return pos.blend(r.sub(1f), x.compare(VectorOperators.LT, 0f));
-    }
-
     /** out = g * f'(x); one loop per op for the same inlining reason as {@link #unary}. */
     static void unaryBackward(UnaryOp op, float[] x, int xo, float[] y, int yo, float[] g, int go, float[] out, int oo,
                               int n, float alpha) {
@@ -281,7 +356,31 @@ final class VectorKernels {
             case RELU -> reluBackwardLoop(x, xo, g, go, out, oo, n);
             case SIGMOID -> sigmoidBackwardLoop(y, yo, g, go, out, oo, n);
             case TANH -> tanhBackwardLoop(y, yo, g, go, out, oo, n);
+            case GELU -> geluBackwardLoop(x, xo, g, go, out, oo, n);
+            case GELU_TANH -> geluTanhBackwardLoop(x, xo, g, go, out, oo, n);
             default -> ScalarKernels.unaryBackward(op, x, xo, y, yo, g, go, out, oo, n, alpha);
+        }
+    }
+
+    /** d/dx of 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3). */
+    static FloatVector geluTanhDerivative(FloatVector v) {
+        FloatVector x2 = v.mul(v);
+        FloatVector th = tanhInline(x2.mul(0.044715f).add(1f).mul(v).mul((float) UnaryOp.SQRT_2_OVER_PI));
+        FloatVector du = x2.mul(3f * 0.044715f).add(1f).mul((float) UnaryOp.SQRT_2_OVER_PI);
+        FloatVector sech2 = th.mul(th).neg().add(1f);
+        return v.mul(0.5f).mul(sech2).mul(du).add(th.add(1f).mul(0.5f));
+    }
+
+    private static void geluTanhBackwardLoop(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, go + i);
+            gv.mul(geluTanhDerivative(FloatVector.fromArray(S, x, xo + i))).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector gv = FloatVector.fromArray(S, g, go + i, m);
+            gv.mul(geluTanhDerivative(FloatVector.fromArray(S, x, xo + i, m))).intoArray(out, oo + i, m);
         }
     }
 
@@ -398,7 +497,9 @@ final class VectorKernels {
         int i = 0;
         for (; i < n; i += L) {
             VectorMask<Float> mk = S.indexInRange(i, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xo + i, mk).sub(m));
+            // x - m <= 0: e^a through the inlinable expInRange, exactly 0 below its range (masked -Inf logits)
+            FloatVector a = FloatVector.fromArray(S, x, xo + i, mk).sub(m);
+            FloatVector e = expInRange(a.max(EXP_MIN)).blend(0f, a.compare(VectorOperators.LT, EXP_MIN));
             if (!log) e.intoArray(out, oo + i, mk);
             acc = acc.add(e, mk);
         }

@@ -5,6 +5,7 @@ package dev.kindling.nn;
 
 import dev.kindling.ops.Attention;
 import dev.kindling.ops.Elementwise;
+import dev.kindling.ops.FlashAttention;
 import dev.kindling.ops.Linalg;
 import dev.kindling.ops.Reductions;
 import dev.kindling.tensor.DType;
@@ -214,13 +215,24 @@ public class MultiheadAttention extends Module {
                     + e + ", kdim=" + c.kdim + ", vdim=" + c.vdim + ", got " + Shape.str(query.shape()) + ", "
                     + Shape.str(key.shape()) + ", " + Shape.str(value.shape()));
         }
-        Tensor[] qkv = project(c, params, prefix, q, k, v, query == key && key == value);          // [B, H, T, D]
-        Tensor qh = qkv[0], kh = qkv[1], vh = qkv[2];
+        boolean self = query == key && key == value;
         Tensor kpm = o.keyPaddingMask() == null ? null
                 : unbatched && o.keyPaddingMask().dim() == 1 ? o.keyPaddingMask().unsqueeze(0) : o.keyPaddingMask();
         // An unbatched [H, L, S] attn_mask is already [B * H, L, S] with B = 1.
         Mask mask = mask(kpm, o.attnMask(), o.isCausal(), b, h, len, keys);
         float p = training ? c.dropout : 0f;
+        if (self && c.packedProjection() && !o.needWeights() && mask.tensor == null && p == 0f
+                && q.dtype() == DType.FLOAT32 && len > 0) {
+            // Self-attention with one in-projection: heads read in place from [B, L, 3E], output already merged.
+            Tensor packed = Linalg.linear(q, param(params, prefix + "in_proj_weight", true, OP),
+                    param(params, prefix + "in_proj_bias", false, OP));                              // [B, L, 3E]
+            Tensor out = Linalg.linear(FlashAttention.packedSelfAttention(packed, h, mask.causal),    // [B, L, E]
+                    param(params, prefix + "out_proj.weight", true, OP), param(params, prefix + "out_proj.bias", false, OP));
+            out = unbatched ? out.squeeze(0) : c.batchFirst ? out : out.transpose(0, 1).contiguous();
+            return new Output(out, null);
+        }
+        Tensor[] qkv = project(c, params, prefix, q, k, v, self);                                  // [B, H, T, D]
+        Tensor qh = qkv[0], kh = qkv[1], vh = qkv[2];
         Tensor attended, weights = null;                                                           // [B, H, L, D]
         if (o.needWeights()) {
             Attention.Result r = Attention.attentionWithWeights(qh, kh, vh, mask.tensor, p, mask.causal, null, false, g);

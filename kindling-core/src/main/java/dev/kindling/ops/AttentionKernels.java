@@ -33,16 +33,16 @@ final class AttentionKernels {
 
     /** x[i] = exp(x[i] - m); returns the sum. Cephes' single-precision exp polynomial (about 1 ulp). */
     static float expShiftSum(float[] x, int o, int n, float m) {
-        int i = 0;
+        // One masked loop (one exp call site, so C2 inlines it): causal rows have every length 1..S, and a scalar
+        // Math.exp tail, or a second, colder exp call that C2 leaves out of line, cost more than the tile's GEMMs.
         FloatVector sum = FloatVector.zero(S);
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector e = exp(FloatVector.fromArray(S, x, o + i).sub(m));
-            e.intoArray(x, o + i);
-            sum = sum.add(e);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> mk = S.indexInRange(i, n);
+            FloatVector e = exp(FloatVector.fromArray(S, x, o + i, mk).sub(m));
+            e.intoArray(x, o + i, mk);
+            sum = sum.add(e, mk);
         }
-        float s = sum.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) s += x[o + i] = (float) Math.exp(x[o + i] - m);
-        return s;
+        return sum.reduceLanes(VectorOperators.ADD);
     }
 
     private static FloatVector exp(FloatVector x) {

@@ -83,17 +83,81 @@ public final class FlashAttention {
                 + v.dtype());
         Problem p = new Problem(Operand.of(q.detach()), Operand.of(k.detach()), Operand.of(v.detach()),
                 q.size(-2), k.size(-2), q.size(-1), v.size(-1), causal, diagonal, scale);
-        float[] out = new float[p.nq * p.len * p.ev], lse = new float[p.nq * p.len];
-        forward(p, out, lse);
+        int len = p.len, keys = p.keys;
+        Layout outL = Layout.dense(p.nq, len, p.ev);
+        float[] out = new float[p.nq * len * p.ev], lse = new float[p.nq * len];
+        forward(p, out, outL, lse);
         int[] os = q.shape().clone();
         os[os.length - 1] = p.ev;
         Tensor o = Tensor.of(out, os);                                        // [..., L, Ev]
         int[] qShape = q.shape(), kShape = k.shape(), vShape = v.shape();
         return Autograd.record("flash_attention", o, new Tensor[] {q, k, v}, g -> {
-            Tensor[] grads = backward(p, out, lse, g.contiguous(), qShape, kShape, vShape);
-            return new Tensor[] {q.requiresGrad() ? grads[0] : null, k.requiresGrad() ? grads[1] : null,
-                    v.requiresGrad() ? grads[2] : null};
+            float[] dq = new float[p.nq * len * p.e], dk = new float[p.nkv * keys * p.e];
+            float[] dv = new float[p.nkv * keys * p.ev];
+            backward(p, out, outL, lse, g.contiguous(), dq, Layout.dense(p.nq, len, p.e), dk,
+                    Layout.dense(p.nkv, keys, p.e), dv, Layout.dense(p.nkv, keys, p.ev));
+            return new Tensor[] {q.requiresGrad() ? Tensor.of(dq, qShape) : null,
+                    k.requiresGrad() ? Tensor.of(dk, kShape) : null, v.requiresGrad() ? Tensor.of(dv, vShape) : null};
         }, q, k, v, o);
+    }
+
+    /**
+     * Self-attention straight from a fused projection: {@code qkv [B, T, 3C]} holds q, k and v side by side (GPT-2's
+     * c_attn layout: {@code [q | k | v]}, each C = heads * D wide, head h in columns h*D..h*D+D). Returns
+     * {@code [B, T, C]} with head h's output in columns h*D.., i.e. the heads already merged; the gradient is one
+     * {@code [B, T, 3C]} tensor. Nothing is permuted or copied on the way in or out (compared with
+     * view/permute/select + transpose/reshape, this saves the output copy and, in backward, three full-size
+     * zero-filled slice gradients and their sum). Scale {@code 1/sqrt(D)}; {@code causal}: position i sees j <= i.
+     *
+     * <p>Shape: qkv {@code [B, T, 3 * heads * D]} -> {@code [B, T, heads * D]}.
+     *
+     * <p>Example: {@code Tensor y = FlashAttention.packedSelfAttention(cAttn.forward(h), 4, true); // [B, T, C]}
+     */
+    public static Tensor packedSelfAttention(Tensor qkv, int heads, boolean causal) {
+        if (qkv.dtype() != DType.FLOAT32 || qkv.dim() != 3 || heads <= 0 || qkv.size(2) % (3 * heads) != 0
+                || qkv.size(1) == 0 || qkv.size(2) == 0) {
+            throw new IllegalArgumentException("packed_self_attention: expected float32 qkv [B, T, 3 * heads * D] with "
+                    + "T, D > 0 and heads > 0, got " + Shape.str(qkv.shape()) + " " + qkv.dtype() + ", heads=" + heads);
+        }
+        int b = qkv.size(0), t = qkv.size(1), c3 = qkv.size(2), c = c3 / 3, d = c / heads, n = b * heads;
+        Tensor x = qkv.detach().contiguous();
+        float[] xd = x.storage().floats();
+        int base = x.offset();
+        int[] qo = new int[n], ko = new int[n], vo = new int[n], oo = new int[n];
+        for (int i = 0; i < n; i++) {
+            int bi = i / heads, h = i % heads;
+            qo[i] = base + bi * t * c3 + h * d;
+            ko[i] = qo[i] + c;
+            vo[i] = qo[i] + 2 * c;
+            oo[i] = bi * t * c + h * d;
+        }
+        Problem p = new Problem(new Operand(xd, qo, c3), new Operand(xd, ko, c3), new Operand(xd, vo, c3), t, t, d, d,
+                causal, 0, (float) (1 / Math.sqrt(d)));
+        Layout outL = new Layout(oo, c);
+        float[] out = new float[b * t * c], lse = new float[n * t];
+        forward(p, out, outL, lse);
+        Tensor o = Tensor.of(out, b, t, c);                                   // [B, T, C]
+        return Autograd.record("packed_self_attention", o, new Tensor[] {qkv}, g -> {
+            float[] dqkv = new float[b * t * c3];
+            int[] gq = new int[n], gk = new int[n], gv = new int[n];
+            for (int i = 0; i < n; i++) {
+                gq[i] = qo[i] - base;
+                gk[i] = ko[i] - base;
+                gv[i] = vo[i] - base;
+            }
+            backward(p, out, outL, lse, g.contiguous(), dqkv, new Layout(gq, c3), dqkv, new Layout(gk, c3), dqkv,
+                    new Layout(gv, c3));
+            return new Tensor[] {Tensor.of(dqkv, b, t, c3)};
+        }, x, o);
+    }
+
+    /** Where each batch matrix of an output or gradient starts in its array, and its row stride. */
+    private record Layout(int[] offset, int rowStride) {
+        static Layout dense(int matrices, int rows, int cols) {
+            int[] off = new int[matrices];
+            for (int i = 0; i < matrices; i++) off[i] = i * rows * cols;
+            return new Layout(off, cols);
+        }
     }
 
     /**
@@ -220,7 +284,7 @@ public final class FlashAttention {
      * running max m and sum l are updated and the accumulator rows rescaled by exp(m_old - m_new) before
      * acc += P V. Writes out = acc / l and lse = m + log(l).
      */
-    private static void forward(Problem p, float[] out, float[] lse) {
+    private static void forward(Problem p, float[] out, Layout outL, float[] lse) {
         int qTiles = (p.len + BLOCK_Q - 1) / BLOCK_Q;
         Parallel.forDynamic(p.nq * qTiles, task -> {
             int n = task / qTiles, i0 = task % qTiles * BLOCK_Q, bq = Math.min(BLOCK_Q, p.len - i0);
@@ -246,11 +310,15 @@ public final class FlashAttention {
                         continue;
                     }
                     float mNew = Math.max(m[r], Rows.max(sc, b, vis));
-                    float alpha = (float) Math.exp(m[r] - mNew);                  // 0 on the first visible tile
                     float sum = Rows.expShiftSum(sc, b, vis, mNew);
                     if (vis < bk) Arrays.fill(sc, b + vis, b + bk, 0f);
-                    l[r] = l[r] * alpha + sum;
-                    if (alpha != 1f) Rows.scale(acc, r * p.ev, alpha, acc, r * p.ev, p.ev);
+                    if (m[r] == Float.NEGATIVE_INFINITY) {                       // first visible tile: acc, l are 0
+                        l[r] = sum;
+                    } else {
+                        float alpha = (float) Math.exp(m[r] - mNew);
+                        l[r] = l[r] * alpha + sum;
+                        if (alpha != 1f) Rows.scale(acc, r * p.ev, alpha, acc, r * p.ev, p.ev);
+                    }
                     m[r] = mNew;
                 }
                 // acc += P v: [bq, bk] x [bk, Ev]
@@ -258,9 +326,8 @@ public final class FlashAttention {
                         v.rowStride, acc, 0, p.ev, true);
             }
             for (int r = 0; r < bq; r++) {
-                int row = n * p.len + i0 + r;
-                Rows.scale(acc, r * p.ev, 1f / l[r], out, row * p.ev, p.ev);
-                lse[row] = m[r] + (float) Math.log(l[r]);
+                Rows.scale(acc, r * p.ev, 1f / l[r], out, outL.offset[n] + (i0 + r) * outL.rowStride, p.ev);
+                lse[n * p.len + i0 + r] = m[r] + (float) Math.log(l[r]);
             }
         });
     }
@@ -270,16 +337,17 @@ public final class FlashAttention {
      * dV += P^T dO, dP = dO V^T, dS = P (dP - D) * scale, dQ += dS K, dK += dS^T Q. One task per key/value matrix
      * owns its dK, dV and the dQ of its query group, so no two threads write the same element.
      */
-    private static Tensor[] backward(Problem p, float[] out, float[] lse, Tensor gOut, int[] qShape, int[] kShape,
-                                     int[] vShape) {
+    private static void backward(Problem p, float[] out, Layout outL, float[] lse, Tensor gOut, float[] dq, Layout dqL,
+                                 float[] dk, Layout dkL, float[] dv, Layout dvL) {
         float[] dO = gOut.storage().floats();
-        int dOff = gOut.offset();
+        int dOff = gOut.offset(), os = outL.rowStride;
         float[] dRow = new float[p.nq * p.len];
         Parallel.forRange(dRow.length, 256, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) dRow[i] = Rows.dot(dO, dOff + i * p.ev, out, i * p.ev, p.ev);
+            for (int i = lo; i < hi; i++) {
+                int o = outL.offset[i / p.len] + (i % p.len) * os;
+                dRow[i] = Rows.dot(dO, dOff + o, out, o, p.ev);
+            }
         });
-        float[] dq = new float[p.nq * p.len * p.e], dk = new float[p.nkv * p.keys * p.e];
-        float[] dv = new float[p.nkv * p.keys * p.ev];
         Parallel.forDynamic(p.nkv, kv -> {
             float[][] w = WORK.get();
             float[] pt = buf(w, SC, BLOCK_Q * BLOCK_K), dp = buf(w, DP, BLOCK_Q * BLOCK_K);
@@ -287,11 +355,12 @@ public final class FlashAttention {
             for (int j0 = 0; j0 < p.keys; j0 += BLOCK_K) {
                 int bk = Math.min(BLOCK_K, p.keys - j0);
                 int kOff = k.batchOffset[kv] + j0 * k.rowStride, vOff = v.batchOffset[kv] + j0 * v.rowStride;
-                int dkOff = (kv * p.keys + j0) * p.e, dvOff = (kv * p.keys + j0) * p.ev;
+                int dkOff = dkL.offset[kv] + j0 * dkL.rowStride, dvOff = dvL.offset[kv] + j0 * dvL.rowStride;
                 for (int h = 0; h < p.group; h++) {
                     int n = kv * p.group + h;
                     for (int i0 = p.firstQuery(j0); i0 < p.len; i0 += BLOCK_Q) {
                         int bq = Math.min(BLOCK_Q, p.len - i0), row0 = n * p.len + i0;
+                        int dO0 = dOff + outL.offset[n] + i0 * os;                  // dO rows of this tile
                         float[] qs = scaledQueries(p, w, n, i0, bq);
                         Gemm.sgemm(false, true, bq, bk, p.e, qs, 0, p.e, k.data, kOff, k.rowStride, pt, 0, bk, false);
                         for (int r = 0; r < bq; r++) {
@@ -300,21 +369,20 @@ public final class FlashAttention {
                             if (vis < bk) Arrays.fill(pt, b + vis, b + bk, 0f);
                         }
                         // dV += P^T dO: [bk, bq] x [bq, Ev]
-                        Gemm.sgemm(true, false, bk, p.ev, bq, pt, 0, bk, dO, dOff + row0 * p.ev, p.ev, dv, dvOff,
-                                p.ev, true);
+                        Gemm.sgemm(true, false, bk, p.ev, bq, pt, 0, bk, dO, dO0, os, dv, dvOff, dvL.rowStride,
+                                true);
                         // dP = dO V^T: [bq, Ev] x [bk, Ev]^T
-                        Gemm.sgemm(false, true, bq, bk, p.ev, dO, dOff + row0 * p.ev, p.ev, v.data, vOff,
-                                v.rowStride, dp, 0, bk, false);
+                        Gemm.sgemm(false, true, bq, bk, p.ev, dO, dO0, os, v.data, vOff, v.rowStride, dp, 0, bk,
+                                false);
                         for (int r = 0; r < bq; r++) Rows.softmaxGrad(pt, dp, r * bk, bk, dRow[row0 + r], p.scale);
                         // dQ += dS K: [bq, bk] x [bk, E];  dK += dS^T Q: [bk, bq] x [bq, E]
-                        Gemm.sgemm(false, false, bq, p.e, bk, dp, 0, bk, k.data, kOff, k.rowStride, dq, row0 * p.e,
-                                p.e, true);
+                        Gemm.sgemm(false, false, bq, p.e, bk, dp, 0, bk, k.data, kOff, k.rowStride, dq,
+                                dqL.offset[n] + i0 * dqL.rowStride, dqL.rowStride, true);
                         Gemm.sgemm(true, false, bk, p.e, bq, dp, 0, bk, q.data, q.batchOffset[n] + i0 * q.rowStride,
-                                q.rowStride, dk, dkOff, p.e, true);
+                                q.rowStride, dk, dkOff, dkL.rowStride, true);
                     }
                 }
             }
         });
-        return new Tensor[] {Tensor.of(dq, qShape), Tensor.of(dk, kShape), Tensor.of(dv, vShape)};
     }
 }

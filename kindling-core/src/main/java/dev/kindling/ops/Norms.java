@@ -4,6 +4,7 @@
 package dev.kindling.ops;
 
 import dev.kindling.kernels.Parallel;
+import dev.kindling.kernels.VectorSupport;
 import dev.kindling.tensor.Autograd;
 import dev.kindling.tensor.Shape;
 import dev.kindling.tensor.Tensor;
@@ -35,8 +36,8 @@ public final class Norms {
                 + Shape.str(expected) + ", got " + Shape.str(p.shape()));
     }
 
-    private static Tensor[] nonNull(Tensor... ts) {
-        return java.util.Arrays.stream(ts).filter(java.util.Objects::nonNull).toArray(Tensor[]::new);
+    private static Tensor[] nonNull(Tensor a, Tensor b) {   // no stream: this runs on every norm call
+        return b == null ? new Tensor[] {a} : new Tensor[] {a, b};
     }
 
     // ---------------------------------------------------------------- layer norm / rms norm
@@ -75,7 +76,12 @@ public final class Norms {
         int d = Shape.numel(ns), rows = d == 0 ? 0 : x.numel() / d;
         float[] xd = data(x), wd = data(weight), bd = data(bias);
         float[] mean = new float[rows], rstd = new float[rows], out = new float[rows * d];
+        boolean fast = VectorSupport.enabled();
         forRows(rows, d, (lo, hi) -> {
+            if (fast) {
+                for (int r = lo; r < hi; r++) NormKernels.forwardRow(xd, r * d, wd, bd, out, d, eps, centered, mean, rstd, r);
+                return;
+            }
             for (int r = lo; r < hi; r++) {
                 int o = r * d;
                 double m = 0;
@@ -102,6 +108,7 @@ public final class Norms {
         Tensor y = Tensor.of(out, xs);
         return Autograd.record(op, y, new Tensor[] {x, weight, bias}, grad -> {
             float[] gd = data(grad);
+            if (fast) return rowNormBackwardFast(gd, xd, wd, mean, rstd, rows, d, centered, x, weight, bias, xs, ns);
             Tensor gx = null, gw = null, gb = null;
             if (x.requiresGrad()) {
                 float[] gxd = new float[rows * d];
@@ -143,6 +150,37 @@ public final class Norms {
             }
             return new Tensor[] {gx, gw, gb};
         }, nonNull(x, weight));
+    }
+
+    /** Rows per block of the fast backward: each block sums its own weight/bias gradient share. */
+    private static final int NORM_BLOCK = 32;
+
+    /**
+     * The Vector API backward of layer / RMS norm: one pass per row gives dx and adds the row's g * xhat and g to
+     * its block's partial weight and bias gradients; the partials are then summed in block order, so the result
+     * does not depend on the thread count.
+     */
+    private static Tensor[] rowNormBackwardFast(float[] gd, float[] xd, float[] wd, float[] mean, float[] rstd, int rows,
+            int d, boolean centered, Tensor x, Tensor weight, Tensor bias, int[] xs, int[] ns) {
+        boolean needX = x.requiresGrad();
+        boolean needW = weight != null && weight.requiresGrad(), needB = bias != null && bias.requiresGrad();
+        int blocks = (rows + NORM_BLOCK - 1) / NORM_BLOCK;
+        float[] gxd = needX ? new float[rows * d] : null;
+        float[] pw = needW ? new float[blocks * d] : null, pb = needB ? new float[blocks * d] : null;
+        Parallel.forRange(blocks, Math.max(1, GRAIN / Math.max(1, NORM_BLOCK * d)), (lo, hi) -> {
+            for (int blk = lo; blk < hi; blk++) {
+                for (int r = blk * NORM_BLOCK, end = Math.min(rows, r + NORM_BLOCK); r < end; r++) {
+                    NormKernels.backwardRow(gd, xd, r * d, wd, mean[r], rstd[r], d, centered, gxd, pw, pb, blk * d);
+                }
+            }
+        });
+        float[] gwd = needW ? new float[d] : null, gbd = needB ? new float[d] : null;
+        for (int blk = 0; blk < blocks; blk++) {
+            if (needW) NormKernels.addTo(pw, blk * d, gwd, d);
+            if (needB) NormKernels.addTo(pb, blk * d, gbd, d);
+        }
+        return new Tensor[] {needX ? Tensor.of(gxd, xs) : null, needW ? Tensor.of(gwd, ns) : null,
+                needB ? Tensor.of(gbd, ns) : null};
     }
 
     // ---------------------------------------------------------------- group norm

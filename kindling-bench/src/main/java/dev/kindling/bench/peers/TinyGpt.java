@@ -1,5 +1,5 @@
 // TinyGpt: the "tiny GPT" of the peer benchmarks built from Kindling's core layers, exactly as the peers define it:
-// learned positions, pre-LayerNorm blocks, causal attention (fused SDPA), 4x GELU MLP, no dropout, an untied head
+// learned positions, pre-LayerNorm blocks, causal attention (fused SDPA on the packed qkv), 4x GELU MLP, no dropout, an untied head
 // with bias. 818,241 parameters at vocab 65, context 64, width 128, 4 layers.
 package dev.kindling.bench.peers;
 
@@ -8,7 +8,7 @@ import dev.kindling.nn.LayerNorm;
 import dev.kindling.nn.Linear;
 import dev.kindling.nn.Module;
 import dev.kindling.ops.Activations;
-import dev.kindling.ops.Attention;
+import dev.kindling.ops.FlashAttention;
 import dev.kindling.tensor.Generator;
 import dev.kindling.tensor.Tensor;
 
@@ -65,11 +65,8 @@ public final class TinyGpt extends Module {
 
         @Override
         public Tensor forward(Tensor x) {
-            int b = x.size(0), t = x.size(1), c = x.size(2), hd = c / heads;
-            Tensor qkv = cAttn.forward(ln1.forward(x)).view(b, t, 3, heads, hd).permute(2, 0, 3, 1, 4); // [3, B, H, T, hd]
-            Tensor y = Attention.scaledDotProductAttention(qkv.select(0, 0), qkv.select(0, 1), qkv.select(0, 2), null,
-                    true, null);                                                                      // [B, H, T, hd]
-            y = y.transpose(1, 2).reshape(b, t, c);                                                   // [B, T, C]
+            // Causal SDPA over heads read in place from [q | k | v]; heads come back merged (no permute or copy).
+            Tensor y = FlashAttention.packedSelfAttention(cAttn.forward(ln1.forward(x)), heads, true);  // [B, T, C]
             x = x.add(attnProj.forward(y));
             return x.add(mlpProj.forward(Activations.gelu(fc.forward(ln2.forward(x)))));            // [B, T, C]
         }
