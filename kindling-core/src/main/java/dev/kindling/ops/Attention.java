@@ -70,7 +70,45 @@ public final class Attention {
         if (attnMask == null && dropoutP == 0f && FlashAttention.supports(q, k, v, enableGqa)) {
             return FlashAttention.attention(q, k, v, isCausal, s, enableGqa);
         }
+        int[] keyLengths = dropoutP == 0f && !isCausal ? paddingLengths(q, k, attnMask) : null;
+        if (keyLengths != null && FlashAttention.supports(q, k, v, enableGqa)) {
+            // A right-padding key mask (BERT-style [B, 1, 1, S], each row true then false): each batch element is
+            // unmasked attention over its first len_b keys, which the fused kernel runs without a [L, S] matrix.
+            Tensor[] outs = new Tensor[keyLengths.length];
+            for (int b = 0; b < outs.length; b++) {
+                int len = keyLengths[b];
+                outs[b] = FlashAttention.attention(q.narrow(0, b, 1), k.narrow(0, b, 1).narrow(2, 0, len),
+                        v.narrow(0, b, 1).narrow(2, 0, len), false, s, enableGqa);
+            }
+            return outs.length == 1 ? outs[0] : ShapeOps.cat(outs, 0);
+        }
         return reference(q, k, v, attnMask, dropoutP, isCausal, s, enableGqa, generator).output();
+    }
+
+    /**
+     * Per batch element, the number of leading keys a bool mask of shape {@code [B, 1, 1, S]} allows, when q, k are
+     * 4-D {@code [B, H, *, *]}, every row is a run of trues followed only by falses, and at least one key is allowed;
+     * else null (the reference path handles every other mask).
+     */
+    private static int[] paddingLengths(Tensor q, Tensor k, Tensor mask) {
+        if (mask == null || mask.dtype() != DType.BOOL || mask.dim() != 4 || q.dim() != 4 || k.dim() != 4) return null;
+        int b = q.size(0), keys = k.size(2);
+        if (b < 1 || k.size(0) != b || mask.size(0) != b || mask.size(1) != 1 || mask.size(2) != 1
+                || mask.size(3) != keys) {
+            return null;
+        }
+        Tensor m = mask.contiguous();
+        boolean[] a = m.storage().bools();
+        int off = m.offset();
+        int[] lengths = new int[b];
+        for (int i = 0; i < b; i++) {
+            int base = off + i * keys, len = 0;
+            while (len < keys && a[base + len]) len++;
+            if (len == 0) return null;
+            for (int j = len; j < keys; j++) if (a[base + j]) return null;
+            lengths[i] = len;
+        }
+        return lengths;
     }
 
     /**
