@@ -63,7 +63,8 @@ final class GptBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void add(List<String> a, String option, Object value) {
+    /** Appends {@code option value} when the value was given (shared by the bench front-ends). */
+    static void add(List<String> a, String option, Object value) {
         if (value != null) {
             a.add(option);
             a.add(value.toString());

@@ -46,25 +46,18 @@ final class MappedBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> a = new ArrayList<>();
         Integer t = threads != null ? threads : Main.ThreadsOption.requested;
-        add(a, "--threads", t);
-        add(a, "--tokens", tokens);
-        add(a, "--reps", reps);
-        add(a, "--layers", layers);
-        add(a, "--embd", embd);
-        add(a, "--heads", heads);
-        add(a, "--vocab", vocab);
+        GptBenchCommand.add(a, "--threads", t);
+        GptBenchCommand.add(a, "--tokens", tokens);
+        GptBenchCommand.add(a, "--reps", reps);
+        GptBenchCommand.add(a, "--layers", layers);
+        GptBenchCommand.add(a, "--embd", embd);
+        GptBenchCommand.add(a, "--heads", heads);
+        GptBenchCommand.add(a, "--vocab", vocab);
         try {
             return Main.runMain(MAPPED_BENCH, a.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             System.err.println("kindling bench mapped: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
-        }
-    }
-
-    private static void add(List<String> a, String option, Object value) {
-        if (value != null) {
-            a.add(option);
-            a.add(value.toString());
         }
     }
 }

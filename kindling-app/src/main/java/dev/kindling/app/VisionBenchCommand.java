@@ -62,11 +62,11 @@ final class VisionBenchCommand implements Callable<Integer> {
             a.add("--threads");
             a.add(Integer.toString(Main.ThreadsOption.requested));
         }
-        add(a, "--batch", batch);
-        add(a, "--steps", steps);
-        add(a, "--runs", runs);
-        add(a, "--warmup", warmup);
-        add(a, "--min-ms", minMs);
+        GptBenchCommand.add(a, "--batch", batch);
+        GptBenchCommand.add(a, "--steps", steps);
+        GptBenchCommand.add(a, "--runs", runs);
+        GptBenchCommand.add(a, "--warmup", warmup);
+        GptBenchCommand.add(a, "--min-ms", minMs);
         if (noLenet) a.add("--no-lenet");
         if (noConv) a.add("--no-conv");
         if (profile) a.add("--profile");
@@ -75,13 +75,6 @@ final class VisionBenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             System.err.println("kindling bench vision: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
-        }
-    }
-
-    private static void add(List<String> a, String option, Object value) {
-        if (value != null) {
-            a.add(option);
-            a.add(value.toString());
         }
     }
 }

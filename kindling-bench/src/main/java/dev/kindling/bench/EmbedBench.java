@@ -82,7 +82,7 @@ public final class EmbedBench {
     }
 
     /** Lines of a text file, or the {@code text} column of a TSV with a header (the UCI sentences), .gz ok. */
-    static List<String> readSentences(Path file) throws IOException {
+    public static List<String> readSentences(Path file) throws IOException {
         byte[] b = Files.readAllBytes(file);
         if (file.toString().endsWith(".gz")) b = new GZIPInputStream(new ByteArrayInputStream(b)).readAllBytes();
         String[] lines = new String(b, StandardCharsets.UTF_8).split("\r?\n");

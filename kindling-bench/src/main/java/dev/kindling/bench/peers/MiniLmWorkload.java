@@ -4,6 +4,7 @@
 // MiniLmBatches file that every system reads; the timed step is the model forward plus the pooling.
 package dev.kindling.bench.peers;
 
+import dev.kindling.bench.EmbedBench;
 import dev.kindling.models.bert.BertModel;
 import dev.kindling.models.embeddings.SentenceEncoder;
 import dev.kindling.models.onnx.OnnxBertWeights;
@@ -15,14 +16,11 @@ import dev.kindling.models.tokenizers.PaddingOptions;
 import dev.kindling.models.tokenizers.TruncationOptions;
 import dev.kindling.tensor.Autograd;
 import dev.kindling.tensor.Tensor;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
+import java.util.function.IntFunction;
 
 /** Preparation of the MiniLM batches and Kindling's timed step. */
 public final class MiniLmWorkload {
@@ -62,18 +60,10 @@ public final class MiniLmWorkload {
         return all;
     }
 
-    /** Every {@link #STRIDE}th non-empty text of the UCI TSV, {@code n} of them. */
+    /** Every {@link #STRIDE}th text of the UCI TSV (EmbedBench's reader: column "text", blanks skipped), {@code n}. */
     static List<String> sentences(Path tsvGz, int n) throws IOException {
-        byte[] raw = Files.readAllBytes(tsvGz);
-        String[] lines = new String(new GZIPInputStream(new ByteArrayInputStream(raw)).readAllBytes(), StandardCharsets.UTF_8)
-                .split("\r?\n");
-        int col = List.of(lines[0].split("\t")).indexOf("text");
-        if (col < 0) throw new IOException(tsvGz + ": no 'text' column in the header '" + lines[0] + "'");
-        List<String> out = new ArrayList<>(n);
-        for (int i = 1; i < lines.length && out.size() < n; i += STRIDE) {
-            String[] f = lines[i].split("\t", -1);
-            if (col < f.length && !f[col].isBlank()) out.add(f[col].strip());
-        }
+        List<String> all = EmbedBench.readSentences(tsvGz), out = new ArrayList<>(n);
+        for (int i = 0; i < all.size() && out.size() < n; i += STRIDE) out.add(all.get(i));
         if (out.size() < n) throw new IOException(tsvGz + ": only " + out.size() + " sentences at stride " + STRIDE
                 + ", the workload needs " + n);
         return out;
@@ -95,19 +85,15 @@ public final class MiniLmWorkload {
             types[i] = Tensor.ofLongs(new long[b.ids().length], b.size(), b.len());
             tokens += b.tokens();
         }
-        int[] next = {0};
-        Runnable step = () -> {
-            int k = next[0]++ % n;
+        IntFunction<Tensor> embed = k -> {
             try (var g = Autograd.noGrad()) {
                 Tensor hidden = bert.forward(ids[k], mask[k], types[k]).lastHiddenState();      // [B, T, H]
-                SentenceEncoder.l2Normalize(SentenceEncoder.meanPool(hidden, mask[k]));       // [B, H]
+                return SentenceEncoder.l2Normalize(SentenceEncoder.meanPool(hidden, mask[k]));  // [B, H]
             }
         };
-        try (var g = Autograd.noGrad()) {
-            Tensor hidden = bert.forward(ids[0], mask[0], types[0]).lastHiddenState();
-            float[] e = SentenceEncoder.l2Normalize(SentenceEncoder.meanPool(hidden, mask[0])).toFloatArray();
-            System.out.println(MiniLmBatches.check(e, n, BATCH, tokens));
-        }
+        System.out.println(MiniLmBatches.check(embed.apply(0).toFloatArray(), n, BATCH, tokens));
+        int[] next = {0};
+        Runnable step = () -> embed.apply(next[0]++ % n);
         return step;
     }
 }
