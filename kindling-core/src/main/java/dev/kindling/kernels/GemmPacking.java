@@ -15,11 +15,12 @@ final class GemmPacking {
     /**
      * Packs the block rows {@code [i0, i0+mc)}, depth {@code [p0, p0+kc)} of op(A) into {@code dst} as panels of
      * {@code mr} rows. op(A)(i, p) is {@code a[aOff + i*lda + p]}, or {@code a[aOff + p*lda + i]} when transA.
+     * Panel s starts at {@code dst[dOff + s*mr*kc]}.
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, int mr,
-            float[] dst) {
+            float[] dst, int dOff) {
         for (int s = 0; s * mr < mc; s++) {
-            int base = s * mr * kc;
+            int base = dOff + s * mr * kc;
             int rows = Math.min(mr, mc - s * mr);
             int row0 = i0 + s * mr;
             if (rows == 8 && mr == 8) {

@@ -6,6 +6,8 @@
 // Spec: GemmReference; tests: GemmTest.
 package dev.kindling.kernels;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
  * Fast GEMM using the Vector API. Only loaded when {@link VectorSupport#enabled()} is true; callers go through
  * {@link Gemm#sgemm}, which validates arguments.
@@ -13,6 +15,7 @@ package dev.kindling.kernels;
 final class VectorGemm {
     static final int MR = VectorGemmKernels.MR;
     static final int NR = VectorGemmKernels.NR;
+    private static final int VL = VectorGemmKernels.VL;
     /** Rows of C per macro-kernel pass (the packed A block is MC x KC). Tunable for other machines with
      *  -Dkindling.gemm.mc / -Dkindling.gemm.kc; 120 measured 2-5% slower here at n=2048, and with packed A
      *  KC=512 or 256 (MC 240 or 480) no faster than 1024. */
@@ -26,9 +29,9 @@ final class VectorGemm {
     /**
      * A non-transposed B block is read in place when its footprint ({@code kc * max(nc, ldb)} floats) is at most
      * this (1 MiB, about one L2): the copy then costs more than it saves. Larger blocks are packed, which avoids
-     * cache-set and TLB conflicts from large power-of-two row strides.
+     * cache-set and TLB conflicts from large power-of-two row strides (-Dkindling.gemm.packBMax).
      */
-    static final long PACK_B_MAX_IN_PLACE = 256L * 1024;
+    static final long PACK_B_MAX_IN_PLACE = Long.getLong("kindling.gemm.packBMax", 256L * 1024);
 
     /** Column panels per packing task of the shared B block. */
     private static final int PACK_GROUP = 4;
@@ -60,13 +63,17 @@ final class VectorGemm {
         int threads = Parallel.threads();
         int rowTiles = (m + MR - 1) / MR, colTiles = (n + NR - 1) / NR;
         boolean parallel = threads > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS;
-        if (parallel && rowTiles >= 2 * threads && !SPLIT_COLUMNS) {
+        if (parallel && rowTiles >= MIN_TASK_TILES * threads && !SPLIT_COLUMNS) {
             // Row split. Each B block is packed once, by all threads together, then shared by the compute phase.
             rowSplit(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, rowTiles);
         } else if (parallel && colTiles >= threads) {
-            // Column split (few rows): threads are independent; each packs only the B columns it uses.
+            // Column split (few rows, e.g. a batch-64 linear layer: too few row tiles for every thread to get
+            // MIN_TASK_TILES of them): threads are independent; each packs only the B columns it uses and reads
+            // the small A whole.
             Parallel.forRange(colTiles, 1, (lo, hi) -> block(transA, transB, k, a, aOff, lda, b, bOff, ldb, c, cOff,
                     ldc, accumulate, 0, m, lo * NR, Math.min(n, hi * NR)));
+        } else if (parallel && rowTiles >= threads) {
+            rowSplit(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, rowTiles);
         } else {
             block(transA, transB, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, 0, m, 0, n);
         }
@@ -105,7 +112,7 @@ final class VectorGemm {
             int nc = Math.min(NC, n - jc), panels = (nc + NR - 1) / NR;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                boolean add = accumulate || pc > 0, packB = packB(transB, kc, nc, ldb);
+                boolean add = accumulate || pc > 0, packB = packB(transB, kc, nc, ldb, m);
                 float[] bp = null, bEdge = null;
                 int jc0 = jc, pc0 = pc;
                 if (packB) {
@@ -114,8 +121,8 @@ final class VectorGemm {
                     int groups = (panels + PACK_GROUP - 1) / PACK_GROUP;
                     Parallel.forDynamic(groups, g -> {
                         int lo = g * PACK_GROUP, hi = Math.min(panels, lo + PACK_GROUP);
-                        GemmPacking.packB(transB, b, bOff, ldb, pc0, kc, jc0 + lo * NR, Math.min(nc, hi * NR) - lo * NR,
-                                NR, dst, lo * NR * kc);
+                        packB(transB, b, bOff, ldb, pc0, kc, jc0 + lo * NR, Math.min(nc, hi * NR) - lo * NR, dst,
+                                lo * NR * kc);
                     });
                 } else {
                     bEdge = packBEdge(bufs, b, bOff, ldb, pc, kc, jc, nc);
@@ -124,8 +131,9 @@ final class VectorGemm {
                 // Dynamic chunks of row tiles (~TASKS_PER_THREAD each): a thread that the OS slows down takes fewer,
                 // and the last task, which the other threads may wait for, is short. At least MIN_TASK_TILES tiles
                 // per task, so each B panel a task streams in is reused by several tiles (4 measured slower at 512).
-                int chunk = Math.max(Math.min(MIN_TASK_TILES, rowTiles),
-                        rowTiles / (TASKS_PER_THREAD * Parallel.threads()));
+                int threads = Parallel.threads();
+                int chunk = Math.max(Math.min(MIN_TASK_TILES, (rowTiles + threads - 1) / threads),
+                        rowTiles / (TASKS_PER_THREAD * threads));
                 int tasks = (rowTiles + chunk - 1) / chunk;
                 Parallel.forDynamic(tasks, t -> macro(transA, a, aOff, lda, packB, bpf, bEdgef, b, bOff, ldb, c, cOff,
                         ldc, add, t * chunk * MR, Math.min(m, (t + 1) * chunk * MR), jc0, nc, pc0, kc, BUFFERS.get()));
@@ -141,11 +149,11 @@ final class VectorGemm {
             int nc = Math.min(NC, c1 - jc), panels = (nc + NR - 1) / NR;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                boolean add = accumulate || pc > 0, packB = packB(transB, kc, nc, ldb);
+                boolean add = accumulate || pc > 0, packB = packB(transB, kc, nc, ldb, r1 - r0);
                 float[] bp = null, bEdge = null;
                 if (packB) {
                     bp = buffer(bufs, B_BUF, panels * NR * kc);
-                    GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, NR, bp, 0);
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
                 } else {
                     bEdge = packBEdge(bufs, b, bOff, ldb, pc, kc, jc, nc);
                 }
@@ -155,9 +163,19 @@ final class VectorGemm {
         }
     }
 
-    /** Whether to pack a B block; see {@link #PACK_B_MAX_IN_PLACE}. op(B) stored transposed is always packed. */
-    private static boolean packB(boolean transB, int kc, int nc, int ldb) {
-        return transB || (long) kc * Math.max(nc, ldb) > PACK_B_MAX_IN_PLACE;
+    /**
+     * Whether to pack a B block; see {@link #PACK_B_MAX_IN_PLACE} and {@link #PACK_B_MIN_ROWS}. op(B) stored
+     * transposed is always packed.
+     */
+    /**
+     * A B block that at least this many rows of C reuse is always packed (-Dkindling.gemm.packBRows): the copy is
+     * then a few percent of the work, and reading B in place with a power-of-two ldb ran at 38-93 GFLOPS from one
+     * JVM to the next (512x128x2048 transA, where the physical pages land), packed at 76-85.
+     */
+    static final int PACK_B_MIN_ROWS = Integer.getInteger("kindling.gemm.packBRows", 512);
+
+    private static boolean packB(boolean transB, int kc, int nc, int ldb, int rows) {
+        return transB || (long) kc * Math.max(nc, ldb) > PACK_B_MAX_IN_PLACE || rows >= PACK_B_MIN_ROWS;
     }
 
     /** For B read in place: packs the partial last column panel (so the kernel never reads past a row), else null. */
@@ -184,10 +202,14 @@ final class VectorGemm {
             float[] aEdge = null, ap = null;
             if (packA) {
                 ap = buffer(bufs, A_BUF, (mc + MR - 1) / MR * MR * kc);
-                GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, MR, ap);
+                if (transA) {
+                    packATransposed(a, aOff, lda, ic, mc, pc, kc, ap);
+                } else {
+                    GemmPacking.packA(false, a, aOff, lda, ic, mc, pc, kc, MR, ap, 0);
+                }
             } else if (mc % MR != 0) {
                 aEdge = buffer(bufs, A_EDGE, MR * kc);
-                GemmPacking.packA(transA, a, aOff, lda, ic + mc / MR * MR, mc % MR, pc, kc, MR, aEdge);
+                GemmPacking.packA(transA, a, aOff, lda, ic + mc / MR * MR, mc % MR, pc, kc, MR, aEdge, 0);
             }
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr);
@@ -245,6 +267,48 @@ final class VectorGemm {
             case "never" -> false;
             default -> transA ? panels >= PACK_A_MIN_PANELS_T : panels >= PACK_A_MIN_PANELS_N && lda >= PACK_A_MIN_LDA;
         };
+    }
+
+    /**
+     * {@link GemmPacking#packB} with the full panels of a plain B copied as two vectors per depth step (one
+     * System.arraycopy call of 32 floats per step cost about as much as the copy itself).
+     */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
+            float[] dst, int dOff) {
+        if (transB) {
+            GemmPacking.packB(true, b, bOff, ldb, p0, kc, j0, nc, NR, dst, dOff);
+            return;
+        }
+        int full = nc / NR;
+        for (int s = 0; s < full; s++) {
+            for (int p = 0, src = bOff + p0 * ldb + j0 + s * NR, d = dOff + s * NR * kc; p < kc;
+                    p++, src += ldb, d += NR) {
+                FloatVector.fromArray(VectorGemmKernels.S, b, src).intoArray(dst, d);
+                FloatVector.fromArray(VectorGemmKernels.S, b, src + VL).intoArray(dst, d + VL);
+            }
+        }
+        if (nc % NR != 0) {
+            GemmPacking.packB(false, b, bOff, ldb, p0, kc, j0 + full * NR, nc % NR, NR, dst, dOff + full * NR * kc);
+        }
+    }
+
+    /** Eight floats: one depth step of a transposed A panel. */
+    private static final jdk.incubator.vector.VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+
+    /**
+     * {@link GemmPacking#packA} for a transposed A: there the MR = 8 values of one depth step are already adjacent,
+     * so a full panel is one 8-float vector copy per depth step (the scalar loop spent 8 loads and 8 stores).
+     */
+    private static void packATransposed(float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
+        int full = mc / MR;
+        for (int s = 0; s < full; s++) {
+            for (int p = 0, src = aOff + p0 * lda + i0 + s * MR, d = s * MR * kc; p < kc; p++, src += lda, d += MR) {
+                FloatVector.fromArray(S8, a, src).intoArray(dst, d);
+            }
+        }
+        if (mc % MR != 0) {
+            GemmPacking.packA(true, a, aOff, lda, i0 + full * MR, mc % MR, p0, kc, MR, dst, full * MR * kc);
+        }
     }
 
     /** A partial tile: a full tile from zero-padded panels into scratch, then only the existing part into C. */

@@ -144,6 +144,22 @@ class GemmTest {
 
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {1, 2})
+    void fewRowTilesSplitAcrossThreads(int threads) {
+        // Fewer row tiles than MIN_TASK_TILES per thread: split by columns (a batch-64 layer), or, with a single
+        // column panel, by rows in chunks small enough for every thread to get one; power-of-two leading
+        // dimensions (packed B for many rows).
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(51 + threads);
+        check(rnd, 64, 256, 200, false, false, false);
+        check(rnd, 64, 256, 200, true, false, true);
+        check(rnd, 120, 30, 700, false, false, false);
+        check(rnd, 104, 32, 640, true, false, true);
+        check(rnd, 512, 128, 700, true, false, false);
+        check(rnd, 300, 128, 512, false, false, true);
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
     void fewRowsDotPathMatchesReference(int threads) {
         // m < 8 with B stored [n, k] runs as blocked dot products (VectorGemv.dots: 4x2 and 1x8 blocks, clamped
         // edges, scalar depth tail); the sizes straddle its dispatch bounds (k >= 128 for 5..7 rows).
