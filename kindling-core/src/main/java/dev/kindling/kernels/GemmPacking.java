@@ -89,10 +89,17 @@ final class GemmPacking {
             int base = dOff + s * nr * kc;
             int cols = Math.min(nr, nc - s * nr);
             int col0 = j0 + s * nr;
-            if (!transB) {
+            if (!transB && cols == nr) {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(b, bOff + (p0 + p) * ldb + col0, dst, base + p * nr, cols);
                 }
+            } else if (!transB) {
+                // A partial panel, often a few columns: plain loops (two calls per short row cost more than the copy).
+                for (int p = 0, src = bOff + p0 * ldb + col0, d = base; p < kc; p++, src += ldb, d += nr) {
+                    for (int j = 0; j < cols; j++) dst[d + j] = b[src + j];
+                    for (int j = cols; j < nr; j++) dst[d + j] = 0f;
+                }
+                continue;
             } else {
                 // Read each stored row (a column of op(B)) contiguously, four at a time to keep writes dense.
                 int j = 0;
@@ -111,8 +118,8 @@ final class GemmPacking {
                 }
             }
             if (cols < nr) {
-                for (int p = 0; p < kc; p++) {
-                    java.util.Arrays.fill(dst, base + p * nr + cols, base + (p + 1) * nr, 0f);
+                for (int p = 0, d = base; p < kc; p++, d += nr) {
+                    for (int j = cols; j < nr; j++) dst[d + j] = 0f;
                 }
             }
         }

@@ -79,11 +79,13 @@ public final class KernelWarmup {
         for (int it = 0; it < 20_000 && System.nanoTime() < deadline; it++) {
             boolean tA = (it & 1) != 0, tB = (it & 2) != 0, acc = (it & 4) != 0;
             gemm(tA, tB, 8, 32, 16, a, b, c, acc); // one full tile; B packed only when transposed
+            gemm(tA, tB, 8, 16, 16, a, b, c, acc); // one half-width tile (narrow panels)
             if ((it & 7) == 0) gemm(tA, tB, 9, 40, 16, a, b, c, acc); // partial tiles, edge panels
             if ((it & 63) == 63) {
                 long t = System.nanoTime();
                 gemm(false, false, 8, 32, 16, a, b, c, false);
-                if (System.nanoTime() - t < 5_000) { // compiled: ~0.1 us; interpreted or C1: ~100 us
+                gemm(false, false, 8, 16, 16, a, b, c, false);
+                if (System.nanoTime() - t < 10_000) { // compiled: ~0.2 us; interpreted or C1: ~200 us
                     compiled = true;
                     break;
                 }

@@ -7,6 +7,7 @@
 package dev.kindling.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Fast GEMM using the Vector API. Only loaded when {@link VectorSupport#enabled()} is true; callers go through
@@ -178,12 +179,21 @@ final class VectorGemm {
         return transB || (long) kc * Math.max(nc, ldb) > PACK_B_MAX_IN_PLACE || rows >= PACK_B_MIN_ROWS;
     }
 
-    /** For B read in place: packs the partial last column panel (so the kernel never reads past a row), else null. */
+    /**
+     * For B read in place: packs the partial last column panel (so the kernel never reads past a row), else null.
+     * The panel is {@link #edgeWidth} floats wide: one vector when its columns fit one (the half-width kernel takes it).
+     */
     private static float[] packBEdge(float[][] bufs, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc) {
         if (nc % NR == 0) return null;
-        float[] edge = buffer(bufs, B_EDGE, NR * kc);
-        GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + nc / NR * NR, nc % NR, NR, edge, 0);
+        int width = edgeWidth(nc);
+        float[] edge = buffer(bufs, B_EDGE, width * kc);
+        GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + nc / NR * NR, nc % NR, width, edge, 0);
         return edge;
+    }
+
+    /** Row stride of the edge panel {@link #packBEdge} packs for a block of {@code nc} columns. */
+    private static int edgeWidth(int nc) {
+        return nc % NR <= VL ? VL : NR;
     }
 
     /**
@@ -222,7 +232,7 @@ final class VectorGemm {
                 } else if (nr < NR) {
                     bt = bEdge;
                     bo = 0;
-                    bs = NR;
+                    bs = edgeWidth(nc);
                 } else {
                     bt = b;
                     bo = bOff + pc * ldb + jc + jr;
@@ -311,22 +321,36 @@ final class VectorGemm {
         }
     }
 
-    /** A partial tile: a full tile from zero-padded panels into scratch, then only the existing part into C. */
+    /**
+     * A partial tile: a full tile (half width when {@code nr <= VL}) from zero-padded panels into scratch, then only
+     * the existing part into C.
+     */
     private static void partialTile(int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int bks, int mr,
             int nr, float[] c, int co, int ldc, boolean add, float[][] bufs) {
         float[] t = buffer(bufs, TILE, MR * NR);
-        VectorGemmKernels.kernel(kc, a, ao, ars, aks, b, bo, bks, t, 0, NR, false);
+        if (nr <= VL) {
+            VectorGemmKernels.kernelHalf(kc, a, ao, ars, aks, b, bo, bks, t, 0, NR, false);
+        } else {
+            VectorGemmKernels.kernel(kc, a, ao, ars, aks, b, bo, bks, t, 0, NR, false);
+        }
         mergeTile(t, mr, nr, c, co, ldc, add);
     }
 
     /** Writes (or adds, when {@code add}) the top-left {@code mr x nr} of scratch tile {@code t} into C. */
     private static void mergeTile(float[] t, int mr, int nr, float[] c, int co, int ldc, boolean add) {
+        // Masked vector stores: narrow products (n = 6..25) are all edge tiles, and an arraycopy call per short row
+        // cost more than the tile's arithmetic.
+        VectorMask<Float> m0 = VectorGemmKernels.S.indexInRange(0, nr), m1 = VectorGemmKernels.S.indexInRange(VL, nr);
+        boolean two = nr > VL;
         for (int r = 0; r < mr; r++) {
             int o = co + r * ldc, to = r * NR;
-            if (add) {
-                for (int j = 0; j < nr; j++) c[o + j] += t[to + j];
-            } else {
-                System.arraycopy(t, to, c, o, nr);
+            FloatVector v0 = FloatVector.fromArray(VectorGemmKernels.S, t, to);
+            if (add) v0 = v0.add(FloatVector.fromArray(VectorGemmKernels.S, c, o, m0));
+            v0.intoArray(c, o, m0);
+            if (two) {
+                FloatVector v1 = FloatVector.fromArray(VectorGemmKernels.S, t, to + VL);
+                if (add) v1 = v1.add(FloatVector.fromArray(VectorGemmKernels.S, c, o + VL, m1));
+                v1.intoArray(c, o + VL, m1);
             }
         }
     }

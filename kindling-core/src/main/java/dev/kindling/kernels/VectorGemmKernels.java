@@ -2,7 +2,8 @@
 // (8 rows x 2 vectors) from an A panel, read through row/depth strides so packed and unpacked A share one
 // kernel, and a B panel of two vectors per depth step, keeping all 16 accumulators in registers across the
 // k loop. Unrolled by hand: C2 keeps each accumulator in a register only when it is its own local. Partial
-// tiles are handled by the caller (VectorGemm) through padded panels and a scratch tile. Spec: GemmReference.
+// tiles are handled by the caller (VectorGemm) through padded panels and a scratch tile; panels of at most one
+// vector of columns use a half-width kernel. Spec: GemmReference.
 package dev.kindling.kernels;
 
 import jdk.incubator.vector.FloatVector;
@@ -11,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * GEMM micro-kernel. Only loaded when {@link VectorSupport#enabled()} is true.
  *
- * <p>Deliberately a single kernel: C2 needs hundreds of milliseconds to compile each one of this size (C1 cannot
+ * <p>Deliberately few kernels: C2 needs hundreds of milliseconds to compile each one of this size (C1 cannot
  * compile them at all), and the Vector API is very slow until C2 has, so fewer kernels means a shorter warm-up.
+ * The full tile ({@link #kernel}) and a one-vector-wide tile for narrow column panels ({@link #kernelHalf}).
  */
 final class VectorGemmKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -116,6 +118,49 @@ final class VectorGemmKernels {
             o = co + 7 * ldc;
             c70.intoArray(c, o);
             c71.intoArray(c, o + VL);
+        }
+    }
+
+    /**
+     * {@link #kernel} for a tile only one vector wide: {@code C[MR, VL] (+)= A[MR, kc] * B[kc, VL]}, same argument
+     * meaning (B rows still start {@code bks} apart; only their first VL floats are read). It takes the column
+     * panels that hold at most VL columns (a vocabulary of 65 is 32 + 32 + 1; products 6 to 16 columns wide), which
+     * the full kernel would compute at a quarter to half of its width for nothing.
+     */
+    static void kernelHalf(int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int bks,
+            float[] c, int co, int ldc, boolean add) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S), c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+        int a0 = ao; int a1 = ao + 1 * ars; int a2 = ao + 2 * ars; int a3 = ao + 3 * ars;
+        int a4 = ao + 4 * ars; int a5 = ao + 5 * ars; int a6 = ao + 6 * ars; int a7 = ao + 7 * ars;
+        for (int p = 0, ai = 0, bi = bo; p < kc; p++, ai += aks, bi += bks) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0 = FloatVector.broadcast(S, a[a0 + ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + ai]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + ai]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + ai]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + ai]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + ai]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + ai]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + ai]).fma(b0, c7);
+        }
+        if (add) {
+            c0.add(FloatVector.fromArray(S, c, co + 0 * ldc)).intoArray(c, co + 0 * ldc);
+            c1.add(FloatVector.fromArray(S, c, co + 1 * ldc)).intoArray(c, co + 1 * ldc);
+            c2.add(FloatVector.fromArray(S, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+            c3.add(FloatVector.fromArray(S, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+            c4.add(FloatVector.fromArray(S, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+            c5.add(FloatVector.fromArray(S, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+            c6.add(FloatVector.fromArray(S, c, co + 6 * ldc)).intoArray(c, co + 6 * ldc);
+            c7.add(FloatVector.fromArray(S, c, co + 7 * ldc)).intoArray(c, co + 7 * ldc);
+        } else {
+            c0.intoArray(c, co + 0 * ldc);
+            c1.intoArray(c, co + 1 * ldc);
+            c2.intoArray(c, co + 2 * ldc);
+            c3.intoArray(c, co + 3 * ldc);
+            c4.intoArray(c, co + 4 * ldc);
+            c5.intoArray(c, co + 5 * ldc);
+            c6.intoArray(c, co + 6 * ldc);
+            c7.intoArray(c, co + 7 * ldc);
         }
     }
 }
