@@ -272,8 +272,8 @@ public final class GemmBench {
         KernelWarmup.warmup();
         System.out.printf(Locale.ROOT, "KernelWarmup.warmup(): %.0f ms%n", (System.nanoTime() - t0) / 1e6);
         List<String> results = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "%-20s %-20s %7s  %-26s %-26s %6s%n", "case", "m x n x k", "threads",
-                "kindling GFLOPS med(min..max)", "openblas GFLOPS med(min..max)", "ratio");
+        System.out.printf(Locale.ROOT, "%-20s %-20s %7s  %-26s %-26s %6s %6s%n", "case", "m x n x k", "threads",
+                "kindling GFLOPS med(min..max)", "openblas GFLOPS med(min..max)", "ratio", "paired");
         int saved = Parallel.threads();
         try {
             for (int t : threadCounts) {
@@ -282,12 +282,13 @@ public final class GemmBench {
                     if (np != null) System.out.println("numpy worker (" + t + " thread(s)): " + np.banner);
                     for (Shape s : cases) {
                         Stats[] st = measure(s, np, reps);
-                        double ratio = st[0].median / st[1].median;
-                        System.out.printf(Locale.ROOT, "%-20s %-20s %7d  %-26s %-26s %6.3f%n", s.kind, s.label(), t,
-                                st[0].text(), st[1].text(), ratio);
+                        double ratio = st[0].median / st[1].median, paired = st[2].median;
+                        System.out.printf(Locale.ROOT, "%-20s %-20s %7d  %-26s %-26s %6.3f %6.3f%n", s.kind, s.label(),
+                                t, st[0].text(), st[1].text(), ratio, paired);
                         results.add(String.format(Locale.ROOT,
-                                "RESULT %s threads=%d kindling_gflops=%.1f openblas_gflops=%.1f ratio=%.3f",
-                                s.resultKey(), t, st[0].median, st[1].median, ratio));
+                                "RESULT %s threads=%d kindling_gflops=%.1f openblas_gflops=%.1f ratio=%.3f"
+                                        + " paired_ratio=%.3f",
+                                s.resultKey(), t, st[0].median, st[1].median, ratio, paired));
                     }
                 }
             }
@@ -297,14 +298,16 @@ public final class GemmBench {
         results.forEach(System.out::println);
     }
 
-    /** Returns {kindling, openblas} stats, alternating one timed batch of each per rep. */
+    /** Returns {kindling, openblas, per-rep ratio} stats, alternating one timed batch of each per rep. */
     static Stats[] measure(Shape s, NumpyWorker np, int reps) throws IOException {
         SplittableRandom rnd = new SplittableRandom(7);
         int lda = s.transA ? s.m : s.k, ldb = s.transB ? s.k : s.n;
         float[] a = random(rnd, s.m * s.k), b = random(rnd, s.k * s.n), c = new float[s.m * s.n];
         Runnable run = () -> Gemm.sgemm(s.transA, s.transB, s.m, s.n, s.k, a, 0, lda, b, 0, ldb, c, 0, s.n, false);
-        // Warm up until two consecutive 100 ms windows agree within 10% (at least 300 ms, at most 5 s): a path whose
-        // Vector API kernels C2 has not compiled yet runs ~1000x slower, and on a busy machine C2 can be seconds late.
+        // Warm up until two consecutive 100 ms windows agree within 10% (at least 1 s, at most 5 s): a path whose
+        // Vector API kernels C2 has not compiled yet runs ~1000x slower, and on a busy machine C2 can be seconds late
+        // (with both cores computing, a 2-thread 128x512x2048 product ran at 17, 22, 39, 76, 131 GFLOPS in its first
+        // five 40 ms batches, then ~190).
         // Then batch calls so one timed batch lasts ~30 ms (small shapes take microseconds each).
         long start = System.nanoTime();
         double perCall = Double.NaN, previous = Double.NaN;
@@ -319,7 +322,7 @@ public final class GemmBench {
             perCall = (System.nanoTime() - w) / 1e9 / calls;
             long total = System.nanoTime() - start;
             boolean stable = Math.abs(perCall - previous) <= 0.1 * previous;
-            if (total >= 5_000_000_000L || (total >= 300_000_000L && stable)) break;
+            if (total >= 5_000_000_000L || (total >= 1_000_000_000L && stable)) break;
         }
         int batch = (int) Math.max(1, Math.round(0.03 / perCall));
         boolean haveNp = np != null;
@@ -343,7 +346,11 @@ public final class GemmBench {
                 ng[r] = s.flops() * batch / npSecs / 1e9;
             }
         }
-        return new Stats[] {Stats.of(kg), haveNp ? Stats.of(ng) : Stats.NONE};
+        // Paired: the median over reps of (Kindling / numpy) within a rep, whose two batches ran back to back, so a
+        // slow stretch of the machine that spans a rep cancels out of it.
+        double[] pr = new double[reps];
+        for (int r = 0; r < reps; r++) pr[r] = kg[r] / ng[r];
+        return new Stats[] {Stats.of(kg), haveNp ? Stats.of(ng) : Stats.NONE, haveNp ? Stats.of(pr) : Stats.NONE};
     }
 
     /**
