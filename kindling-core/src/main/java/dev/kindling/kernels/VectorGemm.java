@@ -37,8 +37,10 @@ final class VectorGemm {
     private static final int PACK_GROUP = 4;
     /** Row-split tasks per thread (-Dkindling.gemm.tasks): more tasks, shorter waits for the last one. */
     static final int TASKS_PER_THREAD = Integer.getInteger("kindling.gemm.tasks", 8);
-    /** Fewest row tiles per row-split task. */
-    private static final int MIN_TASK_TILES = 8;
+    /** Fewest row tiles per row-split task (-Dkindling.gemm.minTaskTiles). */
+    private static final int MIN_TASK_TILES = Integer.getInteger("kindling.gemm.minTaskTiles", 8);
+    /** Row tiles per thread below which a product with enough column panels is split by columns instead. */
+    private static final int ROW_SPLIT_MIN_TILES = 8;
     /**
      * Tuning switch for other machines (-Dkindling.gemm.splitColumns=true): split large products by columns, each
      * thread packing its own part of B with no barrier, instead of by rows around one shared packed B block.
@@ -63,12 +65,12 @@ final class VectorGemm {
         int threads = Parallel.threads();
         int rowTiles = (m + MR - 1) / MR, colTiles = (n + NR - 1) / NR;
         boolean parallel = threads > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS;
-        if (parallel && rowTiles >= MIN_TASK_TILES * threads && !SPLIT_COLUMNS) {
+        if (parallel && rowTiles >= ROW_SPLIT_MIN_TILES * threads && !SPLIT_COLUMNS) {
             // Row split. Each B block is packed once, by all threads together, then shared by the compute phase.
             rowSplit(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, rowTiles);
         } else if (parallel && colTiles >= threads) {
             // Column split (few rows, e.g. a batch-64 linear layer: too few row tiles for every thread to get
-            // MIN_TASK_TILES of them): threads are independent; each packs only the B columns it uses and reads
+            // ROW_SPLIT_MIN_TILES of them): threads are independent; each packs only the B columns it uses and reads
             // the small A whole.
             Parallel.forRange(colTiles, 1, (lo, hi) -> block(transA, transB, k, a, aOff, lda, b, bOff, ldb, c, cOff,
                     ldc, accumulate, 0, m, lo * NR, Math.min(n, hi * NR)));
