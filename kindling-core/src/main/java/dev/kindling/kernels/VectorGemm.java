@@ -7,6 +7,7 @@
 package dev.kindling.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Fast GEMM using the Vector API. Only loaded when {@link VectorSupport#enabled()} is true; callers go through
@@ -166,16 +167,16 @@ final class VectorGemm {
     }
 
     /**
-     * Whether to pack a B block; see {@link #PACK_B_MAX_IN_PLACE} and {@link #PACK_B_MIN_ROWS}. op(B) stored
-     * transposed is always packed.
-     */
-    /**
      * A B block that at least this many rows of C reuse is always packed (-Dkindling.gemm.packBRows): the copy is
      * then a few percent of the work, and reading B in place with a power-of-two ldb ran at 38-93 GFLOPS from one
      * JVM to the next (512x128x2048 transA, where the physical pages land), packed at 76-85.
      */
     static final int PACK_B_MIN_ROWS = Integer.getInteger("kindling.gemm.packBRows", 512);
 
+    /**
+     * Whether to pack a B block; see {@link #PACK_B_MAX_IN_PLACE} and {@link #PACK_B_MIN_ROWS}. op(B) stored
+     * transposed is always packed.
+     */
     private static boolean packB(boolean transB, int kc, int nc, int ldb, int rows) {
         return transB || (long) kc * Math.max(nc, ldb) > PACK_B_MAX_IN_PLACE || rows >= PACK_B_MIN_ROWS;
     }
@@ -304,7 +305,7 @@ final class VectorGemm {
     }
 
     /** Eight floats: one depth step of a transposed A panel. */
-    private static final jdk.incubator.vector.VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
 
     /**
      * {@link GemmPacking#packA} for a transposed A: there the MR = 8 values of one depth step are already adjacent,
@@ -340,9 +341,10 @@ final class VectorGemm {
     /** Writes (or adds, when {@code add}) the top-left {@code mr x nr} of scratch tile {@code t} into C. */
     private static void mergeTile(float[] t, int mr, int nr, float[] c, int co, int ldc, boolean add) {
         // Kept simple on purpose. Measured against it: a plain copy loop ran a 36864x25x6 product (all edge tiles)
-        // at 8.8 instead of 24-27 GFLOPS, and a Vector API masked version, though a little faster once compiled, ran
-        // ~2x slower end to end whenever a long-running JVM left this rarely-hot helper to C1 (a 256x784x64 product
-        // after the square sizes: 44 instead of 90 GFLOPS).
+        // at 8.8 instead of 24-27 GFLOPS; a Vector API masked store ran 36864x6x25 at 21 instead of 12, but in both
+        // bench runs made with it a 256x784x64 product after the square sizes fell to 44 GFLOPS (90 alone). Single
+        // reps of that product later dipped to 43 with this version too, so the masked store is not proven guilty;
+        // it is left out until a JIT log says whether a rarely-hot Vector API helper stays in C1.
         for (int r = 0; r < mr; r++) {
             int o = co + r * ldc, to = r * NR;
             if (add) {
