@@ -300,17 +300,12 @@ public final class Indexing {
         Tensor out = Tensor.zeros(os);
         float[] o = out.storage().floats();
         int wb = wc.offset(), n = iv.length;
-        if (wc.storage().isMapped()) {   // a memory-mapped table: copy only the looked-up rows, never the table
-            var table = wc.storage();
-            Parallel.forRange(n, Math.max(1, 8192 / Math.max(1, dim)), (lo, hi) -> {
-                for (int i = lo; i < hi; i++) table.readFloats(wb + iv[i] * dim, o, i * dim, dim);
-            });
-        } else {
-            float[] w = wc.storage().floats();
-            Parallel.forRange(n, Math.max(1, 8192 / Math.max(1, dim)), (lo, hi) -> {
-                for (int i = lo; i < hi; i++) System.arraycopy(w, wb + (int) iv[i] * dim, o, i * dim, dim);
-            });
-        }
+        // Storage.readFloats copies one row from the heap array or, for a memory-mapped table, from the file: only the
+        // looked-up rows are read, the table is never copied.
+        var table = wc.storage();
+        Parallel.forRange(n, Math.max(1, 8192 / Math.max(1, dim)), (lo, hi) -> {
+            for (int i = lo; i < hi; i++) table.readFloats(wb + iv[i] * dim, o, i * dim, dim);
+        });
         return Autograd.record("embedding", out, new Tensor[] {weight}, g -> {
             Tensor gw = Tensor.zeros(ws);
             Tensor gc = g.contiguous();

@@ -175,19 +175,15 @@ public final class Linalg {
         Tensor xc = x.detach().contiguous(), wc = weight.detach().contiguous();   // [rows, in], [out, in]
         Tensor bc = bias == null ? null : bias.detach().contiguous();            // [out]
         Tensor y = Tensor.zeros(ys);                                               // [..., out] = [rows, out]
-        // A memory-mapped weight is streamed in blocks (MappedGemm), never copied to the heap whole.
-        boolean mappedW = wc.storage().isMapped();
-        float[] xd = xc.storage().floats(), wd = mappedW ? null : wc.storage().floats(), yd = y.storage().floats();
+        // The weight goes to GEMM as its Storage: a memory-mapped one is streamed in blocks (MappedGemm), never
+        // copied to the heap whole; a heap one is a plain Gemm.sgemm call.
+        float[] xd = xc.storage().floats(), yd = y.storage().floats();
         int xo = xc.offset(), wo = wc.offset();
         if (bc != null) {
             float[] bd = bc.storage().floats();
             for (int r = 0; r < rows; r++) System.arraycopy(bd, bc.offset(), yd, r * outF, outF);
         }
-        if (mappedW) {
-            MappedGemm.timesTransposed(false, rows, outF, in, xd, xo, in, wc.storage(), wo, in, yd, 0, outF, bc != null);
-        } else {
-            Gemm.sgemm(false, true, rows, outF, in, xd, xo, in, wd, wo, in, yd, 0, outF, bc != null);
-        }
+        MappedGemm.timesTransposed(false, rows, outF, in, xd, xo, in, wc.storage(), wo, in, yd, 0, outF, bc != null);
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
         return Autograd.record("linear", y, inputs, g -> {
             Tensor gc = g.contiguous();                                            // [rows, out]
@@ -196,12 +192,8 @@ public final class Linalg {
             Tensor gx = null, gw = null, gb = null;
             if (x.requiresGrad()) {
                 gx = Tensor.zeros(xs);                                             // [rows, in] = g W
-                if (wd == null) {
-                    MappedGemm.times(false, rows, in, outF, gd, go, outF, wc.storage(), wo, in, gx.storage().floats(), 0,
-                            in, false);
-                } else {
-                    Gemm.sgemm(false, false, rows, in, outF, gd, go, outF, wd, wo, in, gx.storage().floats(), 0, in, false);
-                }
+                MappedGemm.times(false, rows, in, outF, gd, go, outF, wc.storage(), wo, in, gx.storage().floats(), 0,
+                        in, false);
             }
             if (weight.requiresGrad()) {
                 gw = Tensor.zeros(outF, in);                                       // [out, in] = g^T x

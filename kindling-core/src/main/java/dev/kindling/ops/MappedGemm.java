@@ -1,6 +1,7 @@
-// MappedGemm: matrix products whose weight operand lives in a memory-mapped (off-heap, read-only) float32 storage.
-// The weight streams through a reused per-thread heap buffer in blocks (rows of W for x W^T, row chunks of column
-// strips for x W), each block one Gemm.sgemm call on its slice of C: the whole weight never lands on the heap.
+// MappedGemm: matrix products whose weight operand is given as a float32 Storage, so callers need no branch on where
+// it lives. A heap storage is one Gemm.sgemm call. A memory-mapped (off-heap, read-only) one streams through a
+// reused per-thread heap buffer in blocks (rows of W for x W^T, row chunks of column strips for x W), each block one
+// Gemm.sgemm call on its slice of C: the whole weight never lands on the heap.
 package dev.kindling.ops;
 
 import dev.kindling.kernels.Gemm;
@@ -9,8 +10,8 @@ import dev.kindling.tensor.Storage;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Internal: GEMM with a memory-mapped right operand (used by {@link Linalg#linear}, {@link Linalg#matmul} and
- * GPT-2's Conv1D-layout fused linear when their weight {@link Storage#isMapped() is mapped}).
+ * Internal: GEMM with a right operand given as a {@link Storage} (used by {@link Linalg#linear}, {@link Linalg#matmul}
+ * with a {@link Storage#isMapped() mapped} weight, and GPT-2's Conv1D-layout fused linear).
  *
  * <p>For {@code x W^T} every output element is still one full-length dot product (blocks split the output columns),
  * so results match the heap path up to the kernel's vector path for the block width; {@code x W} with a long
@@ -32,7 +33,7 @@ public final class MappedGemm {
     /**
      * {@code c[m, n] (+)= op(a)[m, k] · W^T}, W {@code [n, k]} row-major in {@code w} from element {@code wOff} with
      * row stride {@code ldw} (torch Linear's weight layout). {@code a}, {@code lda}, {@code c}, {@code ldc} and
-     * {@code accumulate} as in {@link Gemm#sgemm}. A storage that is no longer mapped takes the plain Gemm path.
+     * {@code accumulate} as in {@link Gemm#sgemm}. A heap (or no longer mapped) storage takes the plain Gemm path.
      */
     public static void timesTransposed(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, Storage w,
                                        long wOff, int ldw, float[] c, int cOff, int ldc, boolean accumulate) {

@@ -54,8 +54,7 @@ public final class FusedLinear {
         int rows = in == 0 ? Shape.numel(xs) : x.numel() / Math.max(1, in);
         if (in == 0) rows = Shape.numel(ys) / Math.max(1, out);
         Tensor xc = x.detach().contiguous(), wc = weight.detach().contiguous();
-        boolean mappedW = wc.storage().isMapped();   // a memory-mapped weight is streamed, never copied whole
-        float[] xd = xc.storage().floats(), wd = mappedW ? null : wc.storage().floats();
+        float[] xd = xc.storage().floats();   // W goes to GEMM as its Storage: a mapped one is streamed, not copied
         int xo = xc.offset(), wo = wc.offset();
         float[] yd = new float[rows * out];
         if (bias != null) {
@@ -66,11 +65,7 @@ public final class FusedLinear {
         }
         int n = rows;
         // [N, in] x W[in, out] -> [N, out]
-        if (mappedW) {
-            MappedGemm.times(false, n, out, in, xd, xo, in, wc.storage(), wo, out, yd, 0, out, bias != null);
-        } else {
-            Gemm.sgemm(false, false, n, out, in, xd, xo, in, wd, wo, out, yd, 0, out, bias != null);
-        }
+        MappedGemm.times(false, n, out, in, xd, xo, in, wc.storage(), wo, out, yd, 0, out, bias != null);
         // With GELU: yd becomes the activation, pre keeps x W + b and th its tanh(sqrt(2/pi) (h + 0.044715 h^3)).
         float[] pre = gelu ? yd.clone() : null, th = gelu ? new float[yd.length] : null;
         if (gelu) {
@@ -109,11 +104,7 @@ public final class FusedLinear {
             if (x.requiresGrad()) {
                 float[] gxd = new float[n * in];
                 // dx[N, in] = g[N, out] x W^T
-                if (wd == null) {
-                    MappedGemm.timesTransposed(false, n, in, out, gd, go, out, wc.storage(), wo, out, gxd, 0, in, false);
-                } else {
-                    Gemm.sgemm(false, true, n, in, out, gd, go, out, wd, wo, out, gxd, 0, in, false);
-                }
+                MappedGemm.timesTransposed(false, n, in, out, gd, go, out, wc.storage(), wo, out, gxd, 0, in, false);
                 gx = Tensor.of(gxd, xs);
             }
             if (weight.requiresGrad()) {

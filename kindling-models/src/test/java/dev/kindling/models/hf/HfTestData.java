@@ -78,4 +78,31 @@ public final class HfTestData {
         }
         return out;
     }
+
+    /**
+     * Writes {@code tensors} (from checkpoint directory {@code src}) into {@code dir} as a two-shard checkpoint, the
+     * tensors alternating between model-00001-of-00002 and model-00002-of-00002, with src's config.json and an index
+     * holding {@code metadata} (when not null) and the weight map. Returns the weight map (mutable, in tensor order),
+     * so a test can write a corrupted index from it.
+     */
+    public static Map<String, Object> writeTwoShards(Path src, Map<String, Tensor> tensors, Path dir,
+            Map<String, Object> metadata) throws IOException {
+        Files.createDirectories(dir);
+        Files.copy(src.resolve("config.json"), dir.resolve("config.json"));
+        Map<String, Tensor> a = new java.util.LinkedHashMap<>(), b = new java.util.LinkedHashMap<>();
+        Map<String, Object> weightMap = new java.util.LinkedHashMap<>();
+        int i = 0;
+        for (var e : tensors.entrySet()) {
+            boolean first = i++ % 2 == 0;
+            (first ? a : b).put(e.getKey(), e.getValue());
+            weightMap.put(e.getKey(), first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
+        }
+        dev.kindling.io.Safetensors.save(dir.resolve("model-00001-of-00002.safetensors"), a, null);
+        dev.kindling.io.Safetensors.save(dir.resolve("model-00002-of-00002.safetensors"), b, null);
+        Map<String, Object> index = new java.util.LinkedHashMap<>();
+        if (metadata != null) index.put("metadata", metadata);
+        index.put("weight_map", weightMap);
+        Files.writeString(dir.resolve(HfCheckpoint.INDEX), Json.write(index));
+        return weightMap;
+    }
 }

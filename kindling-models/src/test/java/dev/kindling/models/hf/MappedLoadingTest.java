@@ -2,7 +2,6 @@ package dev.kindling.models.hf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kindling.io.Json;
 import dev.kindling.io.Safetensors;
 import dev.kindling.models.bert.BertModel;
 import dev.kindling.models.generation.CausalLM;
@@ -12,9 +11,7 @@ import dev.kindling.optim.SGD;
 import dev.kindling.tensor.Autograd;
 import dev.kindling.tensor.Storage;
 import dev.kindling.tensor.Tensor;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -117,19 +114,8 @@ class MappedLoadingTest {
     void shardedCheckpointsMapEveryShard() throws Exception {
         Path src = HfTestData.model("llama_tiny");
         Map<String, Tensor> all = Safetensors.load(src.resolve("model.safetensors"));
-        Path dir = Files.createDirectories(tmp.resolve("sharded"));
-        Files.copy(src.resolve("config.json"), dir.resolve("config.json"));
-        Map<String, Tensor> a = new LinkedHashMap<>(), b = new LinkedHashMap<>();
-        Map<String, Object> weightMap = new LinkedHashMap<>();
-        int i = 0;
-        for (var e : all.entrySet()) {
-            boolean first = i++ % 2 == 0;
-            (first ? a : b).put(e.getKey(), e.getValue());
-            weightMap.put(e.getKey(), first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
-        }
-        Safetensors.save(dir.resolve("model-00001-of-00002.safetensors"), a, null);
-        Safetensors.save(dir.resolve("model-00002-of-00002.safetensors"), b, null);
-        Files.writeString(dir.resolve(HfCheckpoint.INDEX), Json.write(Map.of("weight_map", weightMap)));
+        Path dir = tmp.resolve("sharded");
+        HfTestData.writeTwoShards(src, all, dir, null);
 
         var model = new dev.kindling.models.llama.LlamaForCausalLM(
                 dev.kindling.models.llama.LlamaConfig.from(HfConfig.read(dir)), null);
