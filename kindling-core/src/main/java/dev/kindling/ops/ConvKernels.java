@@ -99,9 +99,18 @@ public final class ConvKernels {
 
     // ---------------------------------------------------------------- forward
 
+    /**
+     * Whether the forward / input-gradient of {@code g} runs as ConvDirect: the Vector API is on, the layer is one it
+     * supports, and the weights are finite (the direct kernels multiply zero padding by them, which the reference
+     * skips, so a non-finite weight would spread NaN where the reference has none).
+     */
+    private static boolean directWithWeights(Geometry g, float[] w) {
+        return VectorSupport.enabled() && ConvDirect.supports(g) && ConvDirect.allFinite(w, g.weightSize());
+    }
+
     /** {@code out = conv(x, w) + bias}; {@code bias} may be null. {@code out} is overwritten. */
     public static void forward(Geometry g, float[] x, float[] w, float[] bias, float[] out) {
-        if (VectorSupport.enabled() && ConvDirect.supports(g) && ConvDirect.allFinite(w, g.weightSize())) {
+        if (directWithWeights(g, w)) {
             ConvDirect.forward(g, x, w, bias, out);
             return;
         }
@@ -137,7 +146,7 @@ public final class ConvKernels {
 
     /** {@code gx = conv^T(gOut, w)}: the input gradient, {@code gx} is overwritten. */
     public static void backwardInput(Geometry g, float[] gOut, float[] w, float[] gx) {
-        if (VectorSupport.enabled() && ConvDirect.supports(g) && ConvDirect.allFinite(w, g.weightSize())) {
+        if (directWithWeights(g, w)) {
             ConvDirect.backwardInput(g, gOut, w, gx);
             return;
         }

@@ -178,7 +178,8 @@ public final class Tensor {
     /** {@code n x n} float32 identity matrix. */
     public static Tensor eye(int n) {
         Tensor t = zeros(n, n);
-        for (int i = 0; i < n; i++) t.storage.floats()[i * n + i] = 1f;
+        float[] d = t.storage.floats();
+        for (int i = 0; i < n; i++) d[i * n + i] = 1f;
         return t;
     }
 
