@@ -160,6 +160,26 @@ class GemmTest {
 
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {1, 2})
+    void narrowTrailingColumnsMatchReference(int threads) {
+        // A * B^T whose last 1..4 columns (past the last full 32-wide panel) run as dot products
+        // (VectorGemm.narrowColumns), with and without a blocked main part, around its bounds (m >= 16, k >= 16),
+        // plus transA, which keeps the zero-padded panel.
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(71 + threads);
+        for (int m : new int[] {15, 16, 37, 300}) {
+            for (int n : new int[] {1, 3, 4, 5, 33, 36, 37, 65, 68}) {
+                for (int k : new int[] {15, 16, 129}) {
+                    check(rnd, m, n, k, false, true, rnd.nextBoolean());
+                }
+            }
+        }
+        check(rnd, 2048, 65, 128, false, true, false); // the tiny GPT's vocabulary head
+        check(rnd, 2048, 65, 128, false, true, true);
+        check(rnd, 100, 65, 40, true, true, false);
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
     void fewRowsDotPathMatchesReference(int threads) {
         // m < 8 with B stored [n, k] runs as blocked dot products (VectorGemv.dots: 4x2 and 1x8 blocks, clamped
         // edges, scalar depth tail); the sizes straddle its dispatch bounds (k >= 128 for 5..7 rows).
