@@ -58,6 +58,13 @@ final class VectorGemm {
     static final int PACK_A_MIN_PANELS_T = Integer.getInteger("kindling.gemm.packAT", 8);
     static final int PACK_A_MIN_PANELS_N = Integer.getInteger("kindling.gemm.packAN", 16);
     static final int PACK_A_MIN_LDA = Integer.getInteger("kindling.gemm.packALda", 2048);
+    /**
+     * A plain A whose lda is a multiple of this (rows 4 KiB apart: a tile's eight rows share L1 sets) is packed too
+     * (-Dkindling.gemm.packAAlias). Measured at 1024^3 in the bench's regime (each batch after 250 ms idle and a numpy
+     * run, 4-5 alternating processes each): 1 thread 0.968 -> 1.001 and 0.955 -> 0.982 of numpy, 2 threads
+     * 0.967 -> 0.999; back to back, where the rows stay cached, 106.6 -> 105.0 GFLOPS at 1 thread, 210 -> 213 at 2.
+     */
+    static final int PACK_A_ALIAS_LDA = Integer.getInteger("kindling.gemm.packAAlias", 1024);
 
     private static final int B_BUF = 0, A_EDGE = 1, B_EDGE = 2, TILE = 3, SWAP_OUT = 4, A_BUF = 5, NARROW_OUT = 6;
     /** Per-thread packing buffers (indexed by the constants above); grown on demand and reused across calls. */
@@ -308,15 +315,16 @@ final class VectorGemm {
      * step at a stride of lda, so every tile touches kc cache lines that collide in the cache sets; packing it is a
      * contiguous copy (measured 1.18-1.25x at 1024^3 with transA, one thread). A plain A streams well in place
      * (packing measured 0.89-1.0x at 512^3, 0.97-1.06x at 1024^3), so only very long rows (lda >= 2048, whose rows
-     * collide in L2 when the block is re-read for many column panels) are packed. Packing costs about one column
-     * panel's work, so few panels skip it.
+     * collide in L2 when the block is re-read for many column panels) and rows a multiple of 4 KiB apart
+     * ({@link #PACK_A_ALIAS_LDA}) are packed. Packing costs about one column panel's work, so few panels skip it.
      */
     static boolean packA(boolean transA, int lda, int nc) {
         int panels = (nc + NR - 1) / NR;
         return switch (PACK_A) {
             case "always" -> true;
             case "never" -> false;
-            default -> transA ? panels >= PACK_A_MIN_PANELS_T : panels >= PACK_A_MIN_PANELS_N && lda >= PACK_A_MIN_LDA;
+            default -> transA ? panels >= PACK_A_MIN_PANELS_T : panels >= PACK_A_MIN_PANELS_N
+                    && (lda >= PACK_A_MIN_LDA || lda % PACK_A_ALIAS_LDA == 0);
         };
     }
 
