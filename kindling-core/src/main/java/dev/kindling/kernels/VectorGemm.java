@@ -111,8 +111,11 @@ final class VectorGemm {
         return transB && !transA && m >= 8 && m <= 64 && n >= 2 * m && (long) n * k >= 1L << 17;
     }
 
-    /** Most trailing columns (past the last full NR panel) that {@link #narrowColumns} computes as dot products. */
-    static final int NARROW_MAX = 4;
+    /**
+     * Most trailing columns (past the last full NR panel) that {@link #narrowColumns} computes as dot products
+     * (-Dkindling.gemm.narrowMax; 0 turns the path off).
+     */
+    static final int NARROW_MAX = Integer.getInteger("kindling.gemm.narrowMax", 4);
 
     /**
      * Whether the last {@code narrow} columns of {@code C = A * B^T} are computed as dot products rather than in a
