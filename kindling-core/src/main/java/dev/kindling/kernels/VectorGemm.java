@@ -135,11 +135,7 @@ final class VectorGemm {
             int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         float[] d = buffer(BUFFERS.get(), NARROW_OUT, narrow * m);   // [narrow, m]
         VectorGemv.sgemm(false, true, narrow, m, k, b, bOff + j0 * ldb, ldb, a, aOff, lda, d, 0, m, false);
-        for (int q = 0; q < narrow; q++) {
-            for (int i = 0, ci = cOff + j0 + q; i < m; i++, ci += ldc) {
-                c[ci] = accumulate ? c[ci] + d[q * m + i] : d[q * m + i];
-            }
-        }
+        writeTransposed(d, m, narrow, c, cOff + j0, ldc, accumulate);
     }
 
     /** {@code C (+)= A[m,k] * B[n,k]^T} computed as {@code D[n,m] = B * A^T} and written back transposed. */
@@ -147,6 +143,11 @@ final class VectorGemm {
             float[] c, int cOff, int ldc, boolean accumulate) {
         float[] d = buffer(BUFFERS.get(), SWAP_OUT, n * m);   // [n, m]; the inner sgemm never uses this slot
         sgemm(false, true, n, m, k, b, bOff, ldb, a, aOff, lda, d, 0, m, false);
+        writeTransposed(d, m, n, c, cOff, ldc, accumulate);
+    }
+
+    /** {@code C[i, j] (+)= d[j*m + i]} for {@code i < m, j < n}: a product computed transposed ([n, m]) into C. */
+    private static void writeTransposed(float[] d, int m, int n, float[] c, int cOff, int ldc, boolean accumulate) {
         for (int i = 0; i < m; i++) {
             int co = cOff + i * ldc;
             if (accumulate) {
