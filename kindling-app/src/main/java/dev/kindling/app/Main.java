@@ -126,6 +126,7 @@ public final class Main implements Callable<Integer> {
                 "  --shapes          the training-shape table instead: tiny GPT, batch-64 MLP",
                 "                    and LeNet GEMMs, forward and backward (RESULT gemm-shape)",
                 "  --filter TEXT     only the cases whose name contains TEXT",
+                "  --batch-ms MS     length of one timed batch (default: 120)",
                 "The numpy side needs python3 + numpy; without them only Kindling's",
                 "numbers are printed. numpy runs with OPENBLAS_CORETYPE and",
                 "OPENBLAS_L2_SIZE unset, so OpenBLAS tunes itself to this CPU.",

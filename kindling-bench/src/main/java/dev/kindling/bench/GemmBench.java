@@ -27,7 +27,8 @@ import java.util.SplittableRandom;
  * (measured reps per case, default 9, 7 with --shapes: this 2-core VM is noisy), {@code --no-shapes} (skip the
  * skinny MLP shapes),
  * {@code --shapes} (instead, the training-shape table: tiny GPT, batch-64 MLP, LeNet im2col, forward and backward),
- * {@code --filter TEXT} (only cases whose name or size label contains TEXT).
+ * {@code --filter TEXT} (only cases whose name or size label contains TEXT), {@code --batch-ms MS} (length of one
+ * timed batch, default 120).
  */
 public final class GemmBench {
     /** One GEMM case: C[m,n] = op(A)[m,k] op(B)[k,n]. */
@@ -185,6 +186,12 @@ public final class GemmBench {
 
     /** Pause between the two sides' timed batches; see {@link #quiesce}. */
     private static final long QUIESCE_MS = 250;
+    /**
+     * Target length of one timed batch (--batch-ms). Measured with numpy against numpy under this protocol (two
+     * workers, 250 ms pauses, 9 reps; 4 full runs x 8 square cells each): 30 ms batches gave a median |log ratio| of
+     * 1.2%, p90 3.5%, max 4.7% (an earlier day: one cell at 1.246); 120 ms batches 0.6%, 1.5%, 3.2%.
+     */
+    private static final double BATCH_SECONDS = 0.12;
 
     private GemmBench() {}
 
@@ -236,6 +243,7 @@ public final class GemmBench {
         int reps = -1;
         boolean mlpShapes = true, training = false;
         String filter = null;
+        double batchSeconds = BATCH_SECONDS;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--threads" -> threadCounts = parseInts(args[++i]);
@@ -244,8 +252,10 @@ public final class GemmBench {
                 case "--no-shapes" -> mlpShapes = false;
                 case "--shapes" -> training = true;
                 case "--filter" -> filter = args[++i];
+                case "--batch-ms" -> batchSeconds = Integer.parseInt(args[++i]) / 1000.0;
                 default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                        + "'; use --threads 1,2 --sizes 256,512 --reps N --no-shapes --shapes --filter TEXT");
+                        + "'; use --threads 1,2 --sizes 256,512 --reps N --no-shapes --shapes --filter TEXT"
+                        + " --batch-ms MS");
             }
         }
         if (reps < 0) reps = training ? 7 : 9;
@@ -281,7 +291,7 @@ public final class GemmBench {
                 try (NumpyWorker np = NumpyWorker.start(t)) {
                     if (np != null) System.out.println("numpy worker (" + t + " thread(s)): " + np.banner);
                     for (Shape s : cases) {
-                        Stats[] st = measure(s, np, reps);
+                        Stats[] st = measure(s, np, reps, batchSeconds);
                         double ratio = st[0].median / st[1].median, paired = st[2].median;
                         System.out.printf(Locale.ROOT, "%-20s %-20s %7d  %-26s %-26s %6.3f %6.3f%n", s.kind, s.label(),
                                 t, st[0].text(), st[1].text(), ratio, paired);
@@ -299,7 +309,7 @@ public final class GemmBench {
     }
 
     /** Returns {kindling, openblas, per-rep ratio} stats, alternating one timed batch of each per rep. */
-    static Stats[] measure(Shape s, NumpyWorker np, int reps) throws IOException {
+    static Stats[] measure(Shape s, NumpyWorker np, int reps, double batchSeconds) throws IOException {
         SplittableRandom rnd = new SplittableRandom(7);
         int lda = s.transA ? s.m : s.k, ldb = s.transB ? s.k : s.n;
         float[] a = random(rnd, s.m * s.k), b = random(rnd, s.k * s.n), c = new float[s.m * s.n];
@@ -308,7 +318,7 @@ public final class GemmBench {
         // Vector API kernels C2 has not compiled yet runs ~1000x slower, and on a busy machine C2 can be seconds late
         // (with both cores computing, a 2-thread 128x512x2048 product ran at 17, 22, 39, 76, 131 GFLOPS in its first
         // five 40 ms batches, then ~190).
-        // Then batch calls so one timed batch lasts ~30 ms (small shapes take microseconds each).
+        // Then batch calls so one timed batch lasts ~batchSeconds (small shapes take microseconds each).
         long start = System.nanoTime();
         double perCall = Double.NaN, previous = Double.NaN;
         while (true) {
@@ -324,7 +334,7 @@ public final class GemmBench {
             boolean stable = Math.abs(perCall - previous) <= 0.1 * previous;
             if (total >= 5_000_000_000L || (total >= 1_000_000_000L && stable)) break;
         }
-        int batch = (int) Math.max(1, Math.round(0.03 / perCall));
+        int batch = (int) Math.max(1, Math.round(batchSeconds / perCall));
         boolean haveNp = np != null;
         if (haveNp) {
             np.call("shape " + s.m + " " + s.n + " " + s.k + " " + (s.transA ? 1 : 0) + " " + (s.transB ? 1 : 0));
