@@ -44,7 +44,7 @@ public final class Gemm {
         if (VectorSupport.enabled() && VectorGemv.applies(transB, m, n, k)) {
             VectorGemv.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else if (VectorSupport.enabled() && VectorGemm.prefersSwap(transA, transB, m, n, k)) {
-            VectorGemm.sgemmSwapped(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            VectorGemm.sgemmSwapped(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else if (VectorSupport.enabled()) {
             VectorGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {

@@ -132,6 +132,23 @@ class GemmTest {
 
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {1, 2})
+    void fewColumnsTransposedAMatchesReference(int threads) {
+        // A^T * B with n <= 16 and m >= 2n runs as C^T = B^T * A (VectorGemm.prefersSwap, the TN case); the sizes
+        // straddle its bounds (n 16/17, m 2n-1/2n, k 63/64) and k crosses a KC block.
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(91 + threads);
+        for (int n : new int[] {1, 3, 6, 8, 16, 17}) {
+            for (int m : new int[] {2 * n - 1, 2 * n, 25, 150}) {
+                for (int k : new int[] {63, 64, 1100}) {
+                    check(rnd, m, n, k, true, false, rnd.nextBoolean());
+                }
+            }
+        }
+        check(rnd, 25, 6, 36864, true, false, false); // LeNet conv1's batched weight gradient
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
     void fastMatchesReferenceAcrossCacheBlocks(int threads) {
         // Larger than one MC x KC block and with more than 4 column panels: packed A and B, several k blocks.
         Parallel.setThreads(threads);
