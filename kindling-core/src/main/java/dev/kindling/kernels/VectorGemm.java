@@ -120,6 +120,8 @@ final class VectorGemm {
      * 16-wide column panel (-Dkindling.gemm.swapTN=false turns this off). 1 thread / 2 threads, GFLOPS before ->
      * after: 64x8x256 18.5 -> 80.6 / 25.3 -> 89.4, 512x16x1024 62 -> 65 / 93 -> 136, 100x3x2048 8.6 -> 14.2 /
      * 9.6 -> 13.0, 25x6x36864 6.6 -> 9.9 / 10.5 -> 9.6 (still bound by packing its edge panels); k < 64 unchanged.
+     * With n <= 2 the swapped product goes to VectorGemv (1 thread): 100x1x2048 3.4 -> 9.8, 4096x2x512 8.4 -> 17.1,
+     * 784x1x64 4.2 -> 14.4, 300x2x300 8.5 -> 15.2 (18.7 through the blocked kernel, the one case that prefers it).
      */
     static final boolean SWAP_TN = Boolean.parseBoolean(System.getProperty("kindling.gemm.swapTN", "true"));
     static final int SWAP_TN_MIN_K = Integer.getInteger("kindling.gemm.swapTNMinK", 64);
@@ -155,7 +157,12 @@ final class VectorGemm {
     static void sgemmSwapped(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         float[] d = buffer(BUFFERS.get(), SWAP_OUT, n * m);   // [n, m]; the inner sgemm never uses this slot
-        sgemm(!transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, d, 0, m, false);
+        if (VectorGemv.applies(!transA, n, m, k)) {
+            // One or two columns of A^T * B: the inner product is a row vector times A, VectorGemv's case.
+            VectorGemv.sgemm(!transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, d, 0, m, false);
+        } else {
+            sgemm(!transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, d, 0, m, false);
+        }
         writeTransposed(d, m, n, c, cOff, ldc, accumulate);
     }
 
