@@ -109,19 +109,26 @@ final class VectorGemm {
      * Also {@code C = A^T * B} with few columns; see {@link #SWAP_TN}.
      */
     static boolean prefersSwap(boolean transA, boolean transB, int m, int n, int k) {
-        if (transA && !transB) return SWAP_TN && n <= VL && m >= 2 * n && k >= SWAP_TN_MIN_K;
+        if (transA && !transB) {
+            // Past half a vector of columns, only when the swapped B (A, [k, m]) is read in place, not packed.
+            return SWAP_TN && m >= 2 * n && k >= SWAP_TN_MIN_K
+                    && (n <= VL / 2 || n <= VL && (long) Math.min(k, KC) * m <= PACK_B_MAX_IN_PLACE);
+        }
         return transB && !transA && m >= 8 && m <= 64 && n >= 2 * m && (long) n * k >= 1L << 17;
     }
 
     /**
-     * {@code C = A^T * B} with few columns (n <= 16, a weight gradient of a narrow layer: B is [k, n]) runs as
-     * {@code C^T = B^T * A}: both operands keep their natural layouts (B as the kernel's transposed A, read eight
-     * floats per depth step; A as its plain B), and the narrow side fills the kernel's rows instead of a half-empty
-     * 16-wide column panel (-Dkindling.gemm.swapTN=false turns this off). 1 thread / 2 threads, GFLOPS before ->
-     * after: 64x8x256 18.5 -> 80.6 / 25.3 -> 89.4, 512x16x1024 62 -> 65 / 93 -> 136, 100x3x2048 8.6 -> 14.2 /
-     * 9.6 -> 13.0, 25x6x36864 6.6 -> 9.9 / 10.5 -> 9.6 (still bound by packing its edge panels); k < 64 unchanged.
-     * With n <= 2 the swapped product goes to VectorGemv (1 thread): 100x1x2048 3.4 -> 9.8, 4096x2x512 8.4 -> 17.1,
-     * 784x1x64 4.2 -> 14.4, 300x2x300 8.5 -> 15.2 (18.7 through the blocked kernel, the one case that prefers it).
+     * {@code C = A^T * B} with few columns (a weight gradient of a narrow layer; B is [k, n]) runs as
+     * {@code C^T = B^T * A}: both operands keep their stored layouts (B as the kernel's transposed A, eight floats per
+     * depth step; A as its plain B), and the narrow side fills the kernel's rows instead of a 16-wide column panel
+     * that is mostly zeros (-Dkindling.gemm.swapTN=false turns this off; k >= 64). GFLOPS, 1 thread / 2 threads,
+     * before -> after, for n <= 8: 64x8x256 18.5 -> 80.6 / 25.3 -> 89.4, 20000x8x128 13.2 -> 28.4 / 35.2 -> 60.8,
+     * 1024x6x2048 21.6 -> 31.5 / 40.3 -> 60.1, 8192x8x1024 17.2 -> 21.8 / 24.2 -> 30.9, 100000x8x64 14.1 -> 22.9 /
+     * 28.7 -> 30.4, 100x3x2048 8.6 -> 14.2 / 9.6 -> 13.0, 25x6x36864 6.6 -> 9.9 / 10.5 -> 9.6 (bound by packing its
+     * edge panels). For 9 <= n <= 16 the panel is at least half full and the swap pays only while the swapped B is
+     * read in place (150x16x4096 2t 72 -> 77); with it packed it lost (4096x16x1024 1t 45 -> 35, 2048x12x256
+     * 48 -> 41), so those stay. With n <= 2 the swapped product goes to VectorGemv (1 thread): 100x1x2048
+     * 3.4 -> 9.8, 4096x2x512 8.4 -> 17.1, 784x1x64 4.2 -> 14.4, 300x2x300 8.5 -> 15.2 (18.7 through the blocked kernel).
      */
     static final boolean SWAP_TN = Boolean.parseBoolean(System.getProperty("kindling.gemm.swapTN", "true"));
     static final int SWAP_TN_MIN_K = Integer.getInteger("kindling.gemm.swapTNMinK", 64);

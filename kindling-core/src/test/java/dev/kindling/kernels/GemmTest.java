@@ -133,12 +133,13 @@ class GemmTest {
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {1, 2})
     void fewColumnsTransposedAMatchesReference(int threads) {
-        // A^T * B with n <= 16 and m >= 2n runs as C^T = B^T * A (VectorGemm.prefersSwap, the TN case); the sizes
-        // straddle its bounds (n 16/17, m 2n-1/2n, k 63/64) and k crosses a KC block.
+        // A^T * B with n <= 8 (or n <= 16 and a small A) and m >= 2n runs as C^T = B^T * A (VectorGemm.prefersSwap,
+        // the TN case; n <= 2 through VectorGemv); the sizes straddle its bounds (n 8/16/17, m 2n-1/2n, k 63/64), k
+        // crosses a KC block, and m = 600 with n = 16 is a product it leaves alone.
         Parallel.setThreads(threads);
         SplittableRandom rnd = new SplittableRandom(91 + threads);
         for (int n : new int[] {1, 3, 6, 8, 16, 17}) {
-            for (int m : new int[] {2 * n - 1, 2 * n, 25, 150}) {
+            for (int m : new int[] {2 * n - 1, 2 * n, 25, 150, 600}) {
                 for (int k : new int[] {63, 64, 1100}) {
                     check(rnd, m, n, k, true, false, rnd.nextBoolean());
                 }
