@@ -43,7 +43,7 @@ public final class Gemm {
         if (!prepare("sgemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate)) return;
         if (VectorSupport.enabled() && VectorGemv.applies(transB, m, n, k)) {
             VectorGemv.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-        } else if (VectorSupport.enabled() && VectorGemm.prefersSwap(transA, transB, m, n, k)) {
+        } else if (VectorSupport.enabled() && VectorGemm.prefersSwap(transA, transB, m, n, k, lda)) {
             VectorGemm.sgemmSwapped(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else if (VectorSupport.enabled()) {
             VectorGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);

@@ -108,11 +108,11 @@ final class VectorGemm {
      * B under 128 Ki elements it was slower (0.82 at 6x25x36864, 0.90 at 14x384x384), so those stay packed.
      * Also {@code C = A^T * B} with few columns; see {@link #SWAP_TN}.
      */
-    static boolean prefersSwap(boolean transA, boolean transB, int m, int n, int k) {
+    static boolean prefersSwap(boolean transA, boolean transB, int m, int n, int k, int lda) {
         if (transA && !transB) {
             // Past half a vector of columns, only when the swapped B (A, [k, m]) is read in place, not packed.
             return SWAP_TN && m >= 2 * n && k >= SWAP_TN_MIN_K
-                    && (n <= VL / 2 || n <= VL && (long) Math.min(k, KC) * m <= PACK_B_MAX_IN_PLACE);
+                    && (n <= VL / 2 || n <= VL && !packB(false, Math.min(k, KC), Math.min(m, NC), lda, n));
         }
         return transB && !transA && m >= 8 && m <= 64 && n >= 2 * m && (long) n * k >= 1L << 17;
     }
@@ -155,17 +155,23 @@ final class VectorGemm {
      */
     private static void narrowColumns(int m, int j0, int narrow, int k, float[] a, int aOff, int lda, float[] b,
             int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        float[] d = buffer(BUFFERS.get(), NARROW_OUT, narrow * m);   // [narrow, m]
-        VectorGemv.sgemm(false, true, narrow, m, k, b, bOff + j0 * ldb, ldb, a, aOff, lda, d, 0, m, false);
-        writeTransposed(d, m, narrow, c, cOff + j0, ldc, accumulate);
+        // Its own buffer slot: this can run inside sgemmSwapped's inner product, whose output is SWAP_OUT.
+        swapped(NARROW_OUT, false, true, m, narrow, k, a, aOff, lda, b, bOff + j0 * ldb, ldb, c, cOff + j0, ldc,
+                accumulate);
     }
 
     /** {@code C (+)= op(A) * op(B)} computed as {@code D[n,m] = op(B)^T * op(A)^T} and written back transposed. */
     static void sgemmSwapped(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        float[] d = buffer(BUFFERS.get(), SWAP_OUT, n * m);   // [n, m]; the inner sgemm never uses this slot
+        swapped(SWAP_OUT, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** {@link #sgemmSwapped} with D in buffer {@code slot}, which the inner product must not use itself. */
+    private static void swapped(int slot, boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+            int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        float[] d = buffer(BUFFERS.get(), slot, n * m);   // [n, m]
         if (VectorGemv.applies(!transA, n, m, k)) {
-            // One or two columns of A^T * B: the inner product is a row vector times A, VectorGemv's case.
+            // Few rows of D (narrow columns of C, or one or two columns of A^T * B): VectorGemv's case.
             VectorGemv.sgemm(!transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, d, 0, m, false);
         } else {
             sgemm(!transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, d, 0, m, false);
