@@ -271,9 +271,28 @@ final class VectorGemm {
     private static float[] packBEdge(float[][] bufs, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc) {
         if (nc % NR == 0) return null;
         int width = edgeWidth(nc);
+        if (EDGE_IN_PLACE && readsInside(b, bOff + pc * ldb + jc + nc / NR * NR, 1, width, ldb, kc)) return null;
         float[] edge = buffer(bufs, B_EDGE, width * kc);
         GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + nc / NR * NR, nc % NR, width, edge, 0);
         return edge;
+    }
+
+    /**
+     * Partial edge panels are read in place, not copied zero-padded, whenever every element the kernel reads stays
+     * inside the array (-Dkindling.gemm.edgeInPlace=false turns this off). The surplus rows and columns then hold other
+     * values of the same array, possibly NaN, which only reach the part of the scratch tile that is discarded (each
+     * output lane depends on its own row of A and column of B alone). For a product with a few rows or columns and a
+     * long depth the copy cost several times the kernel: 6x25x36864 transA ran at 9.9 GFLOPS, numpy at 25.
+     */
+    static final boolean EDGE_IN_PLACE = Boolean.parseBoolean(System.getProperty("kindling.gemm.edgeInPlace", "true"));
+
+    /**
+     * Whether a kernel's reads stay inside {@code x}: at each of {@code steps} depth steps ({@code stepStride} apart,
+     * from {@code off}) it reads {@code lanes} elements {@code laneStride} apart (a B panel row's lanes, or A's MR rows).
+     */
+    private static boolean readsInside(float[] x, int off, int laneStride, int lanes, int stepStride, int steps) {
+        long last = (long) off + (long) (lanes - 1) * laneStride + (long) (steps - 1) * stepStride;
+        return off >= 0 && last < x.length;
     }
 
     /** Row stride of the edge panel {@link #packBEdge} packs for a block of {@code nc} columns. */
@@ -303,8 +322,12 @@ final class VectorGemm {
                     GemmPacking.packA(false, a, aOff, lda, ic, mc, pc, kc, MR, ap, 0);
                 }
             } else if (mc % MR != 0) {
-                aEdge = buffer(bufs, A_EDGE, MR * kc);
-                GemmPacking.packA(transA, a, aOff, lda, ic + mc / MR * MR, mc % MR, pc, kc, MR, aEdge, 0);
+                int ir0 = ic + mc / MR * MR;
+                int ao0 = transA ? aOff + pc * lda + ir0 : aOff + ir0 * lda + pc;
+                if (!EDGE_IN_PLACE || !readsInside(a, ao0, ars, MR, aks, kc)) {
+                    aEdge = buffer(bufs, A_EDGE, MR * kc);
+                    GemmPacking.packA(transA, a, aOff, lda, ir0, mc % MR, pc, kc, MR, aEdge, 0);
+                }
             }
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr);
@@ -314,11 +337,13 @@ final class VectorGemm {
                     bt = bp;
                     bo = jr * kc;
                     bs = NR;
-                } else if (nr < NR) {
+                } else if (nr < NR && bEdge != null) {
                     bt = bEdge;
                     bo = 0;
                     bs = edgeWidth(nc);
                 } else {
+                    // A full panel, or the partial last one read in place (see packBEdge): the kernel's lanes past
+                    // the last column read the next row's values, which only reach the scratch tile's discarded part.
                     bt = b;
                     bo = bOff + pc * ldb + jc + jr;
                     bs = ldb;
@@ -339,8 +364,12 @@ final class VectorGemm {
                             continue;
                         }
                         partialTile(kc, a, ao, ars, aks, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
-                    } else {
+                    } else if (aEdge != null) {
                         partialTile(kc, aEdge, 0, 1, MR, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
+                    } else {
+                        // The last rows read in place: rows past mr are other values of A, computed and discarded.
+                        int ao = transA ? aOff + pc * lda + ic + ir : aOff + (ic + ir) * lda + pc;
+                        partialTile(kc, a, ao, ars, aks, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
                     }
                 }
             }

@@ -150,6 +150,59 @@ class GemmTest {
 
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {1, 2})
+    void edgePanelsReadInPlaceIgnoreTheirSurplusLanes(int threads) {
+        // Partial row and column panels are read in place when the kernel's reads stay inside the array
+        // (VectorGemm.EDGE_IN_PLACE): the surplus lanes then read padding and trailing elements, here all NaN, which
+        // must not reach C. Trailing room of 0 leaves the last depth block too close to the end: the packed fallback.
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(401 + threads);
+        int[][] shapes = {{6, 25, 36864}, {25, 6, 36864}, {13, 45, 300}, {100, 25, 4096}, {37, 70, 1030},
+                {9, 3, 2000}, {250, 20, 64}};
+        for (int[] s : shapes) {
+            for (int trans = 0; trans < 4; trans++) {
+                for (int trailing : new int[] {0, 40}) {
+                    checkNaNPadded(rnd, s[0], s[1], s[2], (trans & 1) != 0, (trans & 2) != 0, trans == 3, trailing);
+                }
+            }
+        }
+    }
+
+    /** {@link #check} with every array element outside the operands NaN, and {@code trailing} NaNs after each. */
+    private static void checkNaNPadded(SplittableRandom rnd, int m, int n, int k, boolean tA, boolean tB,
+            boolean acc, int trailing) {
+        int lda = (tA ? m : k) + rnd.nextInt(0, 4), ldb = (tB ? k : n) + rnd.nextInt(0, 4);
+        int aOff = rnd.nextInt(0, 3), bOff = rnd.nextInt(0, 3);
+        float[] a = nanPadded(rnd, aOff, lda, tA ? k : m, tA ? m : k, trailing);
+        float[] b = nanPadded(rnd, bOff, ldb, tB ? n : k, tB ? k : n, trailing);
+        float[] c = random(rnd, m * n), expected = c.clone();
+        Gemm.sgemm(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, 0, n, acc);
+        Gemm.sgemmReference(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, expected, 0, n, acc);
+        for (int x = 0; x < c.length; x++) {
+            int i = x / n, j = x % n;
+            double mag = acc ? Math.abs(expected[x]) : 0;
+            for (int p = 0; p < k; p++) {
+                float av = tA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                float bv = tB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                mag += Math.abs((double) av * bv);
+            }
+            assertThat((double) c[x]).as("C(%d,%d) m=%d n=%d k=%d transA=%s transB=%s trailing=%d threads=%d", i, j,
+                    m, n, k, tA, tB, trailing, Parallel.threads()).isCloseTo(expected[x],
+                    org.assertj.core.data.Offset.offset(4 * k * Math.ulp(1f) * mag + 1e-30));
+        }
+    }
+
+    /** A rows x cols matrix (leading dimension ld, from off) of random values; every other element is NaN. */
+    private static float[] nanPadded(SplittableRandom rnd, int off, int ld, int rows, int cols, int trailing) {
+        float[] x = new float[off + (rows - 1) * ld + cols + trailing];
+        java.util.Arrays.fill(x, Float.NaN);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) x[off + r * ld + j] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        return x;
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
     void fastMatchesReferenceAcrossCacheBlocks(int threads) {
         // Larger than one MC x KC block and with more than 4 column panels: packed A and B, several k blocks.
         Parallel.setThreads(threads);
