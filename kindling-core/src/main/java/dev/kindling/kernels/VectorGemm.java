@@ -1,8 +1,9 @@
 // VectorGemm: the fast single-precision GEMM. BLIS-style loop nest: column blocks of NC, depth blocks of KC
 // (the op(B) block packed into NR-wide panels unless it is small), row blocks of MC, then MR x NR register
 // tiles computed by VectorGemmKernels. op(A) is packed per MC x KC block when many column panels reuse it
-// (else read in place through strides); partial tiles go through zero-padded edge panels and a scratch tile,
-// except the last 1-4 columns of A * B^T, which run as dot products (VectorGemv).
+// (else read in place through strides); partial tiles go through a scratch tile, their edge panels read in place
+// (surplus lanes discarded) where that stays inside the array, else copied zero-padded; the last 1-4 columns of
+// A * B^T run as dot products (VectorGemv).
 // Threads split C by rows (sharing one packed B block per depth step) or, for few rows, by columns.
 // Spec: GemmReference; tests: GemmTest.
 package dev.kindling.kernels;
@@ -124,8 +125,8 @@ final class VectorGemm {
      * that is mostly zeros (-Dkindling.gemm.swapTN=false turns this off; k >= 64). GFLOPS, 1 thread / 2 threads,
      * before -> after, for n <= 8: 64x8x256 18.5 -> 80.6 / 25.3 -> 89.4, 20000x8x128 13.2 -> 28.4 / 35.2 -> 60.8,
      * 1024x6x2048 21.6 -> 31.5 / 40.3 -> 60.1, 8192x8x1024 17.2 -> 21.8 / 24.2 -> 30.9, 100000x8x64 14.1 -> 22.9 /
-     * 28.7 -> 30.4, 100x3x2048 8.6 -> 14.2 / 9.6 -> 13.0, 25x6x36864 6.6 -> 9.9 / 10.5 -> 9.6 (bound by packing its
-     * edge panels). For 9 <= n <= 16 the panel is at least half full and the swap pays only while the swapped B is
+     * 28.7 -> 30.4, 100x3x2048 8.6 -> 14.2 / 9.6 -> 13.0, 25x6x36864 6.6 -> 9.9 / 10.5 -> 9.6 (then bound by packing its
+     * edge panels; 53 / 54 since they are read in place, see EDGE_IN_PLACE). For 9 <= n <= 16 the panel is at least half full and the swap pays only while the swapped B is
      * read in place (150x16x4096 2t 72 -> 77); with it packed it lost (4096x16x1024 1t 45 -> 35, 2048x12x256
      * 48 -> 41), so those stay. With n <= 2 the swapped product goes to VectorGemv (1 thread): 100x1x2048
      * 3.4 -> 9.8, 4096x2x512 8.4 -> 17.1, 784x1x64 4.2 -> 14.4, 300x2x300 8.5 -> 15.2 (18.7 through the blocked kernel).
