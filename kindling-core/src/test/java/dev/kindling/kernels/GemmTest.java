@@ -54,16 +54,25 @@ class GemmTest {
                 continue;
             }
             int i = rel / ldc, j = rel % ldc;
-            double mag = acc ? Math.abs(expected[x]) : 0;
-            for (int p = 0; p < k; p++) {
-                float av = tA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                float bv = tB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                mag += Math.abs((double) av * bv);
-            }
-            double tol = 4 * k * Math.ulp(1f) * mag + 1e-30;
+            double tol = tolerance(tA, tB, k, a, aOff, lda, b, bOff, ldb, i, j, acc ? expected[x] : 0);
             assertThat((double) c[x]).as("C(%d,%d), %s", i, j, what).isCloseTo(expected[x],
                     org.assertj.core.data.Offset.offset(tol));
         }
+    }
+
+    /**
+     * The bound for C(i, j): 4 k ulp(1) times the sum of |a_ip b_pj| (plus |C| when accumulating), float rounding of
+     * a k-term sum in any order.
+     */
+    private static double tolerance(boolean tA, boolean tB, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+            int ldb, int i, int j, float accumulated) {
+        double mag = Math.abs(accumulated);
+        for (int p = 0; p < k; p++) {
+            float av = tA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+            float bv = tB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+            mag += Math.abs((double) av * bv);
+        }
+        return 4 * k * Math.ulp(1f) * mag + 1e-30;
     }
 
     private static float[] random(SplittableRandom rnd, int n) {
@@ -179,15 +188,10 @@ class GemmTest {
         Gemm.sgemmReference(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, expected, 0, n, acc);
         for (int x = 0; x < c.length; x++) {
             int i = x / n, j = x % n;
-            double mag = acc ? Math.abs(expected[x]) : 0;
-            for (int p = 0; p < k; p++) {
-                float av = tA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                float bv = tB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                mag += Math.abs((double) av * bv);
-            }
+            double tol = tolerance(tA, tB, k, a, aOff, lda, b, bOff, ldb, i, j, acc ? expected[x] : 0);
             assertThat((double) c[x]).as("C(%d,%d) m=%d n=%d k=%d transA=%s transB=%s trailing=%d threads=%d", i, j,
                     m, n, k, tA, tB, trailing, Parallel.threads()).isCloseTo(expected[x],
-                    org.assertj.core.data.Offset.offset(4 * k * Math.ulp(1f) * mag + 1e-30));
+                    org.assertj.core.data.Offset.offset(tol));
         }
     }
 
