@@ -125,11 +125,12 @@ final class VectorGemm {
      * that is mostly zeros (-Dkindling.gemm.swapTN=false turns this off; k >= 64). GFLOPS, 1 thread / 2 threads,
      * before -> after, for n <= 8: 64x8x256 18.5 -> 80.6 / 25.3 -> 89.4, 20000x8x128 13.2 -> 28.4 / 35.2 -> 60.8,
      * 1024x6x2048 21.6 -> 31.5 / 40.3 -> 60.1, 8192x8x1024 17.2 -> 21.8 / 24.2 -> 30.9, 100000x8x64 14.1 -> 22.9 /
-     * 28.7 -> 30.4, 100x3x2048 8.6 -> 14.2 / 9.6 -> 13.0, 25x6x36864 6.6 -> 9.9 / 10.5 -> 9.6 (then bound by packing its
-     * edge panels; 53 / 54 since they are read in place, see EDGE_IN_PLACE). For 9 <= n <= 16 the panel is at least half full and the swap pays only while the swapped B is
-     * read in place (150x16x4096 2t 72 -> 77); with it packed it lost (4096x16x1024 1t 45 -> 35, 2048x12x256
-     * 48 -> 41), so those stay. With n <= 2 the swapped product goes to VectorGemv (1 thread): 100x1x2048
-     * 3.4 -> 9.8, 4096x2x512 8.4 -> 17.1, 784x1x64 4.2 -> 14.4, 300x2x300 8.5 -> 15.2 (18.7 through the blocked kernel).
+     * 28.7 -> 30.4, 100x3x2048 8.6 -> 14.2 / 9.6 -> 13.0, 25x6x36864 6.6 -> 9.9 / 10.5 -> 9.6 (then bound by packing
+     * its edge panels; 53 / 54 since they are read in place, see EDGE_IN_PLACE). For 9 <= n <= 16 the panel is at
+     * least half full and the swap pays only while the swapped B is read in place (150x16x4096 2t 72 -> 77); with it
+     * packed it lost (4096x16x1024 1t 45 -> 35, 2048x12x256 48 -> 41), so those stay. With n <= 2 the swapped product
+     * goes to VectorGemv (1 thread): 100x1x2048 3.4 -> 9.8, 4096x2x512 8.4 -> 17.1, 784x1x64 4.2 -> 14.4, 300x2x300
+     * 8.5 -> 15.2 (18.7 through the blocked kernel).
      */
     static final boolean SWAP_TN = Boolean.parseBoolean(System.getProperty("kindling.gemm.swapTN", "true"));
     static final int SWAP_TN_MIN_K = Integer.getInteger("kindling.gemm.swapTNMinK", 64);
@@ -266,8 +267,9 @@ final class VectorGemm {
     }
 
     /**
-     * For B read in place: packs the partial last column panel (so the kernel never reads past a row), else null.
-     * The panel is {@link #edgeWidth} floats wide: one vector when its columns fit one (the half-width kernel takes it).
+     * For B read in place: the partial last column panel packed zero-padded, or null when there is none or the kernel
+     * can read it in place ({@link #EDGE_IN_PLACE}). The panel is {@link #edgeWidth} floats wide: one vector when its
+     * columns fit one (the half-width kernel takes it).
      */
     private static float[] packBEdge(float[][] bufs, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc) {
         if (nc % NR == 0) return null;
@@ -280,12 +282,13 @@ final class VectorGemm {
 
     /**
      * Partial edge panels are read in place, not copied zero-padded, whenever every element the kernel reads stays
-     * inside the array (-Dkindling.gemm.edgeInPlace=false turns this off). The surplus rows and columns then hold other
-     * values of the same array, possibly NaN, which only reach the part of the scratch tile that is discarded (each
-     * output lane depends on its own row of A and column of B alone). For a product with a few rows or columns and a
-     * long depth the copy cost several times the kernel: 6x25x36864 transA ran at 9.9 GFLOPS, numpy at 25.
+     * inside the array (-Dkindling.gemm.edgeInPlace=false turns this off). The surplus rows and columns then hold
+     * other values of the same array, possibly NaN, which only reach the part of the scratch tile that is discarded
+     * (each output lane depends on its own row of A and column of B alone). For a product with a few rows or columns
+     * and a long depth the copy cost several times the kernel: 6x25x36864 transA ran at 9.9 GFLOPS, numpy at 25.
      */
-    static final boolean EDGE_IN_PLACE = Boolean.parseBoolean(System.getProperty("kindling.gemm.edgeInPlace", "true"));
+    static final boolean EDGE_IN_PLACE =
+            Boolean.parseBoolean(System.getProperty("kindling.gemm.edgeInPlace", "true"));
 
     /**
      * Whether a kernel's reads stay inside {@code x}: at each of {@code steps} depth steps ({@code stepStride} apart,
@@ -303,9 +306,10 @@ final class VectorGemm {
 
     /**
      * The macro-kernel: rows {@code [r0, r1)} x columns {@code [jc, jc+nc)} of C for depth block
-     * {@code [pc, pc+kc)}. B comes packed ({@code bp}) or in place ({@code b} with {@code bEdge} for a partial last
-     * panel). A is packed into this thread's buffer per MC block when {@link #packA} says so, else read in place
-     * (only a partial last row panel is then copied, zero-padded).
+     * {@code [pc, pc+kc)}. B comes packed ({@code bp}) or in place ({@code b}, with {@code bEdge} for a partial last
+     * panel that packBEdge copied). A is packed into this thread's buffer per MC block when {@link #packA} says so,
+     * else read in place (a partial last row panel too, unless the kernel would read past the array's end: then it
+     * is copied, zero-padded; see {@link #EDGE_IN_PLACE}).
      */
     private static void macro(boolean transA, float[] a, int aOff, int lda, boolean packB, float[] bp, float[] bEdge,
             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean add, int r0, int r1, int jc, int nc,
