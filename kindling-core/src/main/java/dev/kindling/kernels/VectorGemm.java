@@ -273,10 +273,10 @@ final class VectorGemm {
      */
     private static float[] packBEdge(float[][] bufs, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc) {
         if (nc % NR == 0) return null;
-        int width = edgeWidth(nc);
-        if (EDGE_IN_PLACE && readsInside(b, bOff + pc * ldb + jc + nc / NR * NR, 1, width, ldb, kc)) return null;
+        int width = edgeWidth(nc), j0 = jc + nc / NR * NR;
+        if (EDGE_IN_PLACE && readsInside(b, bOff + pc * ldb + j0, 1, width, ldb, kc)) return null;
         float[] edge = buffer(bufs, B_EDGE, width * kc);
-        GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + nc / NR * NR, nc % NR, width, edge, 0);
+        GemmPacking.packB(false, b, bOff, ldb, pc, kc, j0, nc % NR, width, edge, 0);
         return edge;
     }
 
@@ -296,7 +296,7 @@ final class VectorGemm {
      */
     private static boolean readsInside(float[] x, int off, int laneStride, int lanes, int stepStride, int steps) {
         long last = (long) off + (long) (lanes - 1) * laneStride + (long) (steps - 1) * stepStride;
-        return off >= 0 && last < x.length;
+        return last < x.length;   // offsets are >= 0 (Gemm validates them)
     }
 
     /** Row stride of the edge panel {@link #packBEdge} packs for a block of {@code nc} columns. */
@@ -328,8 +328,7 @@ final class VectorGemm {
                 }
             } else if (mc % MR != 0) {
                 int ir0 = ic + mc / MR * MR;
-                int ao0 = transA ? aOff + pc * lda + ir0 : aOff + ir0 * lda + pc;
-                if (!EDGE_IN_PLACE || !readsInside(a, ao0, ars, MR, aks, kc)) {
+                if (!EDGE_IN_PLACE || !readsInside(a, aIndex(transA, aOff, lda, ir0, pc), ars, MR, aks, kc)) {
                     aEdge = buffer(bufs, A_EDGE, MR * kc);
                     GemmPacking.packA(transA, a, aOff, lda, ir0, mc % MR, pc, kc, MR, aEdge, 0);
                 }
@@ -362,23 +361,25 @@ final class VectorGemm {
                         } else {
                             partialTile(kc, ap, ir * kc, 1, MR, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
                         }
-                    } else if (mr == MR) {
-                        int ao = transA ? aOff + pc * lda + ic + ir : aOff + (ic + ir) * lda + pc;
-                        if (nr == NR) {
+                    } else if (mr == MR || aEdge == null) {
+                        // In place; a partial last row panel too (rows past mr: other values of A, then discarded).
+                        int ao = aIndex(transA, aOff, lda, ic + ir, pc);
+                        if (mr == MR && nr == NR) {
                             VectorGemmKernels.kernel(kc, a, ao, ars, aks, bt, bo, bs, c, co + ir * ldc, ldc, add);
-                            continue;
+                        } else {
+                            partialTile(kc, a, ao, ars, aks, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
                         }
-                        partialTile(kc, a, ao, ars, aks, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
-                    } else if (aEdge != null) {
-                        partialTile(kc, aEdge, 0, 1, MR, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
                     } else {
-                        // The last rows read in place: rows past mr are other values of A, computed and discarded.
-                        int ao = transA ? aOff + pc * lda + ic + ir : aOff + (ic + ir) * lda + pc;
-                        partialTile(kc, a, ao, ars, aks, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
+                        partialTile(kc, aEdge, 0, 1, MR, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
                     }
                 }
             }
         }
+    }
+
+    /** Index of op(A)(row, p) in {@code a}: A stored [m, k], or [k, m] when transposed. */
+    private static int aIndex(boolean transA, int aOff, int lda, int row, int p) {
+        return transA ? aOff + p * lda + row : aOff + row * lda + p;
     }
 
     /**
