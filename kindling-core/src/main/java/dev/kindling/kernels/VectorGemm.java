@@ -4,7 +4,8 @@
 // (else read in place through strides); partial tiles go through a scratch tile, their edge panels read in place
 // (surplus lanes discarded) where that stays inside the array, else copied zero-padded; the last 1-4 columns of
 // A * B^T run as dot products (VectorGemv).
-// Threads split C by rows (sharing one packed B block per depth step) or, for few rows, by columns.
+// Threads split C by rows (sharing one packed B block per depth step) or, for few rows or a small packed B, by
+// columns.
 // Spec: GemmReference; tests: GemmTest.
 package dev.kindling.kernels;
 
@@ -49,10 +50,36 @@ final class VectorGemm {
     /** Row tiles per thread below which a product with enough column panels is split by columns instead. */
     private static final int ROW_SPLIT_MIN_TILES = 8;
     /**
-     * Tuning switch for other machines (-Dkindling.gemm.splitColumns=true): split large products by columns, each
+     * Tuning switch for other machines (-Dkindling.gemm.splitColumns=true): split every product by columns, each
      * thread packing its own part of B with no barrier, instead of by rows around one shared packed B block.
      */
     static final boolean SPLIT_COLUMNS = Boolean.getBoolean("kindling.gemm.splitColumns");
+    /**
+     * Floats of the op(B) block per thread up to which a product whose B block is packed is split by columns rather
+     * than by rows (-Dkindling.gemm.colSplitMaxB; 256 Ki floats = 1 MiB, about one L2); see {@link #splitsColumns}.
+     */
+    static final long COLUMN_SPLIT_MAX_B = Long.getLong("kindling.gemm.colSplitMaxB", 256L * 1024);
+
+    /**
+     * Whether a product with enough row tiles for a row split is split by columns instead: when its B block is packed
+     * and small. The row split repacks one shared B block per call that every thread then reads, so each call first
+     * takes back from the other core the cache lines it read last time, then reads the half the other core wrote: at
+     * 512^3 on 2 threads that pack phase took 80-320 us of a 1.4-1.8 ms call. Split by columns, each thread packs and
+     * reads only its own part of B (the shared A and B are only read, which costs nothing). Measured with both
+     * policies alternating in one process (2 threads, 30 ms slices after 50 ms idle, median of 40-60 slices, column
+     * / row): 512^3 1.010-1.178 over 8 runs (median GFLOPS 150-208 -> 178-215), 784x256x64 transB 1.022-1.062,
+     * GPT-sized 2048x384x128 transB 1.012-1.015, 2048x128x512 1.006-1.010. At 1024^3 (2 MiB of B per thread) it
+     * lost (0.946-0.981), so larger blocks keep the row split; 768^3 (1.2 MiB per thread) gained 1.009-1.094 in two
+     * runs with the limit raised, left at one L2 until measured more widely. With B read in place there is no shared
+     * copy and the row split stays (256x784x64 transA split by columns: 0.934-1.006).
+     */
+    static boolean splitsColumns(boolean transB, int m, int n, int k, int ldb, int threads, int colTiles) {
+        if (SPLIT_COLUMNS) return true;
+        int kc = Math.min(k, KC);
+        return colTiles >= 4 * threads && (long) kc * n <= COLUMN_SPLIT_MAX_B * threads
+                && packB(transB, kc, Math.min(n, NC), ldb, m);
+    }
+
     /** Packing of A (-Dkindling.gemm.packA): "auto" (see {@link #packA}), "always" or "never". */
     static final String PACK_A = System.getProperty("kindling.gemm.packA", "auto");
     /** {@link #packA} thresholds: column panels for a transposed / plain A, and the least lda for a plain A. */
@@ -85,13 +112,14 @@ final class VectorGemm {
         int threads = Parallel.threads();
         int rowTiles = (m + MR - 1) / MR, colTiles = (n + NR - 1) / NR;
         boolean parallel = threads > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS;
-        if (parallel && rowTiles >= ROW_SPLIT_MIN_TILES * threads && !SPLIT_COLUMNS) {
+        if (parallel && rowTiles >= ROW_SPLIT_MIN_TILES * threads
+                && !splitsColumns(transB, m, n, k, ldb, threads, colTiles)) {
             // Row split. Each B block is packed once, by all threads together, then shared by the compute phase.
             rowSplit(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, rowTiles);
         } else if (parallel && colTiles >= threads) {
-            // Column split (few rows, e.g. a batch-64 linear layer: too few row tiles for every thread to get
-            // ROW_SPLIT_MIN_TILES of them): threads are independent; each packs only the B columns it uses and reads
-            // the small A whole.
+            // Column split: few rows (e.g. a batch-64 linear layer: too few row tiles for every thread to get
+            // ROW_SPLIT_MIN_TILES of them), or a small packed B (splitsColumns). Threads are independent; each packs
+            // only the B columns it uses and reads A whole.
             Parallel.forRange(colTiles, 1, (lo, hi) -> block(transA, transB, k, a, aOff, lda, b, bOff, ldb, c, cOff,
                     ldc, accumulate, 0, m, lo * NR, Math.min(n, hi * NR)));
         } else if (parallel && rowTiles >= threads) {

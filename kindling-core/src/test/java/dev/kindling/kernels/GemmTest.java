@@ -219,6 +219,26 @@ class GemmTest {
 
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {1, 2})
+    void manyRowsWithSmallPackedBSplitByColumns(int threads) {
+        // Enough row tiles for a row split, but a packed B block small enough that each thread packs its own columns
+        // (VectorGemm.splitsColumns); partial last column and row panels, accumulate and not, several depth blocks.
+        Parallel.setThreads(threads);
+        SplittableRandom rnd = new SplittableRandom(77 + threads);
+        int[][] shapes = {{520, 300, 90, 0}, {200, 270, 70, 2}, {515, 259, 1100, 0}, {136, 500, 33, 3}};
+        for (int[] s : shapes) {
+            boolean tA = (s[3] & 1) != 0, tB = (s[3] & 2) != 0;
+            int m = s[0], n = s[1], k = s[2], ldb = tB ? k : n;
+            assertThat(VectorGemm.splitsColumns(tB, m, n, k, ldb, 2, (n + VectorGemm.NR - 1) / VectorGemm.NR))
+                    .as("%dx%dx%d takes the column split on 2 threads", m, n, k).isTrue();
+            check(rnd, m, n, k, tA, tB, false);
+            check(rnd, m, n, k, tA, tB, true);
+        }
+        // A B block read in place (no shared copy) keeps the row split.
+        assertThat(VectorGemm.splitsColumns(false, 256, 784, 64, 784, 2, 25)).isFalse();
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
     void fewRowTilesSplitAcrossThreads(int threads) {
         // Fewer row tiles than MIN_TASK_TILES per thread: split by columns (a batch-64 layer), or, with a single
         // column panel, by rows in chunks small enough for every thread to get one; power-of-two leading
