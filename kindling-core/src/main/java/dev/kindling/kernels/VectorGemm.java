@@ -65,13 +65,13 @@ final class VectorGemm {
      * and small. The row split repacks one shared B block per call that every thread then reads, so each call first
      * takes back from the other core the cache lines it read last time, then reads the half the other core wrote: at
      * 512^3 on 2 threads that pack phase took 80-320 us of a 1.4-1.8 ms call. Split by columns, each thread packs and
-     * reads only its own part of B (the shared A and B are only read, which costs nothing). Measured with both
-     * policies alternating in one process (2 threads, 30 ms slices after 50 ms idle, median of 40-60 slices, column
-     * / row): 512^3 1.010-1.178 over 8 runs (median GFLOPS 150-208 -> 178-215), 784x256x64 transB 1.022-1.062,
-     * GPT-sized 2048x384x128 transB 1.012-1.015, 2048x128x512 1.006-1.010. At 1024^3 (2 MiB of B per thread) it
-     * lost (0.946-0.981), so larger blocks keep the row split; 768^3 (1.2 MiB per thread) gained 1.009-1.094 in two
-     * runs with the limit raised, left at one L2 until measured more widely. With B read in place there is no shared
-     * copy and the row split stays (256x784x64 transA split by columns: 0.934-1.006).
+     * reads only its own part of B (the shared A and B are only read: each core keeps its own clean copy). Measured
+     * with both policies alternating in one process (2 threads, 30 ms slices after 50 ms idle, median of 40-60 slices,
+     * column / row): 512^3 1.010-1.178 over 8 runs (median GFLOPS 150-208 -> 178-215), 784x256x64 transB 1.022-1.062,
+     * GPT-sized 2048x384x128 transB 1.012-1.015, 2048x128x512 1.006-1.010. At 1024^3 (2 MiB of B per thread) it lost
+     * (0.946-0.981), so larger blocks keep the row split; 768^3 (1.2 MiB per thread) gained 1.009-1.094 in two runs
+     * with the limit raised, left at one L2 until measured more widely. With B read in place there is no shared copy
+     * and the row split stays (256x784x64 transA split by columns: 0.934-1.006).
      */
     static boolean splitsColumns(boolean transB, int m, int n, int k, int ldb, int threads, int colTiles) {
         if (SPLIT_COLUMNS) return true;
@@ -320,7 +320,8 @@ final class VectorGemm {
 
     /**
      * Whether a kernel's reads stay inside {@code x}: at each of {@code steps} depth steps ({@code stepStride} apart,
-     * from {@code off}) it reads {@code lanes} elements {@code laneStride} apart (a B panel row's lanes, or A's MR rows).
+     * from {@code off}) it reads {@code lanes} elements {@code laneStride} apart (a B panel row's lanes, or A's MR
+     * rows).
      */
     private static boolean readsInside(float[] x, int off, int laneStride, int lanes, int stepStride, int steps) {
         long last = (long) off + (long) (lanes - 1) * laneStride + (long) (steps - 1) * stepStride;
