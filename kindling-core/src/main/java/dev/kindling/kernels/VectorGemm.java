@@ -384,22 +384,30 @@ final class VectorGemm {
                 int co = cOff + ic * ldc + jc + jr;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int mr = Math.min(MR, mc - ir);
+                    // The A row panel: packed, the zero-padded copy of a partial last panel, or in place (a partial
+                    // last panel too: rows past mr read other values of A, which reach only the discarded rows).
+                    float[] at;
+                    int ao, rs, ks;
                     if (packA) {
-                        if (mr == MR && nr == NR) {
-                            VectorGemmKernels.kernel(kc, ap, ir * kc, 1, MR, bt, bo, bs, c, co + ir * ldc, ldc, add);
-                        } else {
-                            partialTile(kc, ap, ir * kc, 1, MR, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
-                        }
-                    } else if (mr == MR || aEdge == null) {
-                        // In place; a partial last row panel too (rows past mr: other values of A, then discarded).
-                        int ao = aIndex(transA, aOff, lda, ic + ir, pc);
-                        if (mr == MR && nr == NR) {
-                            VectorGemmKernels.kernel(kc, a, ao, ars, aks, bt, bo, bs, c, co + ir * ldc, ldc, add);
-                        } else {
-                            partialTile(kc, a, ao, ars, aks, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
-                        }
+                        at = ap;
+                        ao = ir * kc;
+                        rs = 1;
+                        ks = MR;
+                    } else if (mr < MR && aEdge != null) {
+                        at = aEdge;
+                        ao = 0;
+                        rs = 1;
+                        ks = MR;
                     } else {
-                        partialTile(kc, aEdge, 0, 1, MR, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
+                        at = a;
+                        ao = aIndex(transA, aOff, lda, ic + ir, pc);
+                        rs = ars;
+                        ks = aks;
+                    }
+                    if (mr == MR && nr == NR) {
+                        VectorGemmKernels.kernel(kc, at, ao, rs, ks, bt, bo, bs, c, co + ir * ldc, ldc, add);
+                    } else {
+                        partialTile(kc, at, ao, rs, ks, bt, bo, bs, mr, nr, c, co + ir * ldc, ldc, add, bufs);
                     }
                 }
             }
