@@ -20,8 +20,19 @@ final class VectorGemv {
     static final int MAX_ROWS = 7;
     /** Columns of C per task when B is [k, n]: the C strip (rows x 512 floats) stays in L1 across the k loop. */
     private static final int COL_BLOCK = 512;
-    /** Below this many multiply-adds one thread does it all. */
+    /** Below this many multiply-adds one thread does it all (B stored [k, n]: strips of COL_BLOCK columns). */
     private static final long PARALLEL_MIN_MACS = 1L << 18;
+    /**
+     * With B stored [n, k], below this many multiply-adds one thread does it all; above it, each thread gets at least
+     * {@link #DOTS_CHUNK_MIN_MACS}. A parked worker costs the caller only the wake-up call (the caller takes the
+     * chunks no worker has claimed), so a few microseconds of work pay to split. Measured on 2 threads, back-to-back
+     * calls in one process, paired against 2^18 / 2^18 (which kept every product under 2^19 MACs on one thread):
+     * 1x2048x128 1.88-1.98x, 4x512x128 1.57-1.68x, 1x512x256 1.64-1.75x, 1x512x128 1.44-1.68x, 4x128x128
+     * 1.57-1.68x, the one-column remainder of a 2048x65x128 vocabulary head 1.33-1.55x (the whole head 1.05-1.09x).
+     * The [k, n] strips keep the higher bound: split there, 1x1024x64 ran 0.37-0.89x and 1x1536x128 0.49-1.26x.
+     */
+    private static final long DOTS_PARALLEL_MIN_MACS = 1L << 16;
+    private static final long DOTS_CHUNK_MIN_MACS = 1L << 15;
 
     private VectorGemv() {}
 
@@ -53,10 +64,11 @@ final class VectorGemv {
             ao = aOff;
             ald = lda;
         }
-        boolean parallel = Parallel.threads() > 1 && (long) m * n * k >= PARALLEL_MIN_MACS;
+        long macs = (long) m * n * k;
+        boolean parallel = Parallel.threads() > 1 && macs >= (transB ? DOTS_PARALLEL_MIN_MACS : PARALLEL_MIN_MACS);
         if (transB) {
             // B is [n, k]: C(i, j) = dot(A row i, B row j); B row j is read from memory once, then from L1.
-            int minChunk = Math.max(1, (int) (PARALLEL_MIN_MACS / Math.max(1L, (long) m * k)));
+            int minChunk = Math.max(1, (int) (DOTS_CHUNK_MIN_MACS / Math.max(1L, (long) m * k)));
             if (parallel) {
                 Parallel.forRange(n, minChunk, (lo, hi) -> dots(m, lo, hi, k, ar, ao, ald, b, bOff, ldb, c, cOff, ldc,
                         accumulate));
