@@ -23,15 +23,15 @@ final class VectorGemv {
     /** Below this many multiply-adds one thread does it all (B stored [k, n]: strips of COL_BLOCK columns). */
     private static final long PARALLEL_MIN_MACS = 1L << 18;
     /**
-     * With B stored [n, k], the fewest multiply-adds per thread; products with fewer than two threads' worth
-     * ({@link #DOTS_PARALLEL_MIN_MACS}) run on one thread. Measured on 2 threads, back-to-back calls in one process
-     * (workers still spinning from the last call), paired against 2^18 / 2^18 (which kept every product under 2^19
-     * MACs on one thread): 1x2048x128 1.88-1.98x, 4x512x128 1.57-1.68x, 1x512x256 1.64-1.75x, 1x512x128 1.44-1.68x, 4x128x128
-     * 1.57-1.68x, the one-column remainder of a 2048x65x128 vocabulary head 1.33-1.55x (the whole head 1.05-1.09x).
-     * An isolated call pays for waking a parked worker instead (about 10 us here: 1x1024x64 after 5 ms idle, 13-17
-     * us on one thread, 25-27 us split); gating on awake workers kept a stream of small products on one thread,
-     * since nothing else woke them. The [k, n] strips keep the higher bound: split there, 1x1024x64 ran 0.37-0.89x
-     * and 1x1536x128 0.49-1.26x.
+     * With B stored [n, k], the fewest multiply-adds per thread; products with fewer than two threads' worth ({@link
+     * #DOTS_PARALLEL_MIN_MACS}) run on one thread. Measured on 2 threads, back-to-back calls in one process (workers
+     * still spinning from the last call), paired against 2^18 / 2^18 (which kept every product under 2^19 MACs on one
+     * thread): 1x2048x128 1.88-1.98x, 4x512x128 1.57-1.68x, 1x512x256 1.64-1.75x, 1x512x128 1.44-1.68x, 4x128x128
+     * 1.57-1.68x, the one-column remainder of a 2048x65x128 vocabulary head 1.33-1.55x (the whole head 1.05-1.09x). An
+     * isolated call pays for waking a parked worker instead (about 10 us here: 1x1024x64 after 5 ms idle, 13-17 us on
+     * one thread, 25-27 us split); gating on awake workers kept a stream of small products on one thread, since nothing
+     * else woke them. The [k, n] strips keep the higher bound: split there, 1x1024x64 ran 0.37-0.89x and 1x1536x128
+     * 0.49-1.26x.
      */
     private static final long DOTS_CHUNK_MIN_MACS = 1L << 15;
     private static final long DOTS_PARALLEL_MIN_MACS = 2 * DOTS_CHUNK_MIN_MACS;
